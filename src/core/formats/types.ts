@@ -1,0 +1,118 @@
+// The contract between capture-file readers (pcap, pcapng, NetMon, ETL...) and whatever
+// consumes their records (the decoder that fills a PacketTable, the CLI's `info`).
+
+/**
+ * A file's bytes: a browser File (File.slice), a Node file handle, or a decompressing stream.
+ * A `forwardOnly` source (decompressed gzip/zstd) must be read at increasing offsets and has
+ * no known size (NaN); readers that need random access get a buffered copy instead.
+ */
+export interface ByteSource {
+  readonly name: string;
+  readonly size: number;
+  readonly forwardOnly?: boolean;
+  /** Reads up to `length` bytes at `offset`; shorter only at the end of the data. */
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+/** One capture interface (pcapng IDB; a single implicit one for pcap). */
+export interface CaptureInterfaceInfo {
+  /** LINKTYPE_* value (https://www.tcpdump.org/linktypes.html), FCS bits stripped. */
+  linkType: number;
+  /** Bytes of FCS at the end of each frame, from the pcap link-type FCS bits or if_fcslen. */
+  fcsLength: number;
+  snaplen: number;
+  name?: string;
+  description?: string;
+  /** Timestamp resolution as written in the file, e.g. "us", "ns", "1/1024 s". */
+  tsResolution: string;
+  /** Digits after the decimal point that the resolution carries (6 for us, 9 for ns). */
+  tsDigits: number;
+}
+
+/** Per-packet metadata a format may carry beyond the bytes (kept sparse). */
+export interface PacketMeta {
+  /** pcapng epb_flags (direction in bits 0-1, reception type, FCS length, errors). */
+  epbFlags?: number;
+  comments?: string[];
+  /** Free-form facts a format records about the packet (Windows: pktmon component path, drop reason). */
+  notes?: string[];
+}
+
+/**
+ * One packet as read from the file. Readers reuse one object and one buffer: `data` and
+ * the object itself are only valid during the `record` call.
+ */
+export interface PacketRecord {
+  interfaceId: number;
+  /** Seconds since the Unix epoch (UTC), integer. */
+  tsSec: number;
+  /** Nanoseconds within the second, 0..999,999,999. */
+  tsNsec: number;
+  capturedLength: number;
+  originalLength: number;
+  data: Uint8Array;
+  /** Offset of the record's header in the (decompressed) byte stream. */
+  fileOffset: number;
+  meta?: PacketMeta;
+}
+
+export interface ReadError {
+  file: string;
+  /** Byte offset in the (decompressed) stream where the problem starts. */
+  offset: number;
+  /** Frame number (from 1) of the record that could not be read: packets kept + 1. */
+  frame: number;
+  message: string;
+  /** Fatal errors end the read; the packets before are kept. Warnings do not. */
+  fatal: boolean;
+}
+
+/** Receives a reader's output, in file order. */
+export interface RecordSink {
+  /** Announces interface `id` (0, 1, ... in order) before any record that uses it. */
+  addInterface(id: number, info: CaptureInterfaceInfo): void;
+  record(rec: PacketRecord): void;
+  error(err: ReadError): void;
+}
+
+export type CaptureFormat =
+  | "pcap"
+  | "pcap-nsec"
+  | "pcapng"
+  | "netmon"
+  | "etl";
+
+export type Compression = "none" | "gzip" | "zstd";
+
+export interface ReadSummary {
+  file: string;
+  format: CaptureFormat;
+  compression: Compression;
+  /** Bytes of the file as stored (compressed size for compressed files). */
+  fileBytes: number;
+  packets: number;
+  errors: ReadError[];
+  /** Facts about the file worth showing (e.g. "NetMon 2.1: times are local, zone unknown"). */
+  notes: string[];
+}
+
+export interface ReadOptions {
+  /** Called now and then with the stored-file bytes consumed and packets read so far. */
+  onProgress?: (bytesRead: number, packets: number) => void;
+  signal?: AbortSignal;
+}
+
+/** One capture file format: pcap.ts, pcapng.ts, netmon.ts, etl.ts each export one. */
+export interface FormatReader {
+  readonly format: CaptureFormat;
+  /** Needs random access (reads a frame table or sorts buffers); gets a buffered source when the file is compressed. */
+  readonly randomAccess: boolean;
+  /** True when `head` (the file's first bytes, up to 64) starts with this format's magic. */
+  sniff(head: Uint8Array): boolean;
+  /**
+   * Reads every record into `sink`, in the order the packets should be numbered. Never
+   * throws on bad input: reports it through sink.error and keeps what could be read.
+   * Resolves with facts worth showing about the file (see ReadSummary.notes).
+   */
+  read(input: ByteSource, sink: RecordSink, opts: ReadOptions): Promise<{ format: CaptureFormat; notes: string[] }>;
+}
