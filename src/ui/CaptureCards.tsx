@@ -1,0 +1,121 @@
+// One card per capture: progress while reading (with cancel), then its summary and any read
+// errors; the path order (A first) and the capture-point names are edited here.
+import { comparedPair, useCaptures, type CaptureEntry } from "../state/captures";
+import { cancelCapture, moveCapture, removeCapture } from "../state/engine";
+import { formatBytes, formatCount, formatDuration, formatTimeNs } from "./format";
+
+export function CaptureCards() {
+  const entries = useCaptures((s) => s.entries);
+  const pair = comparedPair(entries);
+  const roleOf = (e: CaptureEntry) => (pair?.[0].id === e.id ? "A" : pair?.[1].id === e.id ? "B" : null);
+  return (
+    <div className="captures" data-testid="captures">
+      {entries.map((entry, index) => (
+        <CaptureCard key={entry.id} entry={entry} role={roleOf(entry)} first={index === 0} last={index === entries.length - 1} />
+      ))}
+    </div>
+  );
+}
+
+function CaptureCard({ entry, role, first, last }: { entry: CaptureEntry; role: string | null; first: boolean; last: boolean }) {
+  const rename = useCaptures((s) => s.rename);
+  const { summary } = entry;
+  return (
+    <div className={`card ${entry.status}`} data-testid="capture-card" data-file={entry.fileName} data-status={entry.status}>
+      <div className="head">
+        <span className={`tag${role ? "" : " idle"}`} title={role ? `compared as capture ${role}` : "not compared"}>
+          {role ?? "–"}
+        </span>
+        <input
+          className="point"
+          type="text"
+          aria-label="capture point name"
+          value={entry.pointName}
+          onChange={(e) => rename(entry.id, e.target.value)}
+        />
+        <button type="button" title="earlier in the path" disabled={first} onClick={() => moveCapture(entry.id, -1)}>
+          ↑
+        </button>
+        <button type="button" title="later in the path" disabled={last} onClick={() => moveCapture(entry.id, 1)}>
+          ↓
+        </button>
+        <button type="button" title="close this capture" onClick={() => removeCapture(entry.id)}>
+          ✕
+        </button>
+      </div>
+      <div className="file" title={entry.fileName}>
+        {entry.fileName} · {formatBytes(entry.fileBytes)}
+      </div>
+      {entry.status === "reading" && <Progress entry={entry} />}
+      {entry.status === "failed" && (
+        <div className="error-box" data-testid="capture-error">
+          {entry.failure}
+        </div>
+      )}
+      {summary && <Summary entry={entry} />}
+    </div>
+  );
+}
+
+function Progress({ entry }: { entry: CaptureEntry }) {
+  const { bytesRead, packets } = entry.progress;
+  const share = entry.fileBytes > 0 ? Math.min(1, bytesRead / entry.fileBytes) : 0;
+  return (
+    <>
+      <div className="progress" role="progressbar" aria-valuenow={Math.round(share * 100)}>
+        <div style={{ width: `${share * 100}%` }} />
+      </div>
+      <div className="head">
+        <span className="file" style={{ flex: 1 }}>
+          {formatBytes(bytesRead)} of {formatBytes(entry.fileBytes)} · {formatCount(packets)} packets
+        </span>
+        <button type="button" onClick={() => cancelCapture(entry.id)}>
+          Cancel
+        </button>
+      </div>
+    </>
+  );
+}
+
+function Summary({ entry }: { entry: CaptureEntry }) {
+  const s = entry.summary!;
+  const span = s.firstTimeNs !== null && s.lastTimeNs !== null ? s.lastTimeNs - s.firstTimeNs : null;
+  const fatal = s.errors.filter((e) => e.fatal);
+  return (
+    <>
+      <dl>
+        <dt>Format</dt>
+        <dd>
+          {s.format}
+          {s.compression !== "none" ? ` (${s.compression})` : ""}
+        </dd>
+        <dt>Link type</dt>
+        <dd>{s.linkTypes.join(", ") || "—"}</dd>
+        <dt>Packets</dt>
+        <dd data-testid="packet-count">{formatCount(s.packets)}</dd>
+        <dt>Span</dt>
+        <dd title={s.firstTimeNs !== null ? `${formatTimeNs(s.firstTimeNs)} – ${formatTimeNs(s.lastTimeNs!)}` : ""}>
+          {s.firstTimeNs !== null ? `${formatTimeNs(s.firstTimeNs).replace("T", " ")} · ${formatDuration(span!)}` : "no packets"}
+        </dd>
+        <dt>Host</dt>
+        <dd title={s.hostAddresses.join(", ")}>{s.hostAddresses.join(", ") || "—"}</dd>
+      </dl>
+      {entry.status === "cancelled" && <div className="note-box">Reading cancelled: the first {formatCount(s.packets)} packets are kept.</div>}
+      {s.errors.map((e, i) => (
+        <div key={i} className="error-box" data-testid="capture-error">
+          {e.fatal ? "Error" : "Warning"} at byte {formatCount(e.offset)}, frame {formatCount(e.frame)}: {e.message}
+        </div>
+      ))}
+      {fatal.length > 0 && (
+        <div className="note-box">
+          Kept the {formatCount(s.packets)} packets before the error{s.packets > 0 ? "." : ": nothing to compare in this file."}
+        </div>
+      )}
+      {s.notes.map((n, i) => (
+        <div key={i} className="note-box">
+          {n}
+        </div>
+      ))}
+    </>
+  );
+}

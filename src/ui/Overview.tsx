@@ -1,0 +1,112 @@
+// The overview of a comparison: findings in plain words, the clock model (with the user's
+// override), and the sessions table with its quick filter.
+import { useState } from "react";
+import { useDiff } from "../state/diff";
+import { recompute } from "../state/engine";
+import { useView } from "../state/view";
+import { SessionsTable } from "./SessionsTable";
+
+export function Overview() {
+  const { status, overview, failure } = useDiff();
+  const { sessionFilter, setSessionFilter } = useView();
+  if (status === "failed") return <div className="scroll-page"><div className="error-box">The comparison failed: {failure}</div></div>;
+  return (
+    <div className="overview">
+      <div className="findings" data-testid="findings">
+        {overview ? (
+          <ul>
+            {overview.findings.map((f, i) => (
+              <li key={i} className={`severity-${f.severity}`} title={f.text}>
+                <strong>{f.title}</strong>
+                {f.text && f.text !== f.title ? ` — ${f.text}` : ""}
+              </li>
+            ))}
+            {overview.findings.length === 0 && <li>No findings.</li>}
+          </ul>
+        ) : (
+          <span className="muted">Comparing…</span>
+        )}
+      </div>
+      <div className="toolbar">
+        <input
+          type="search"
+          placeholder="Filter sessions (address, port, protocol…)"
+          aria-label="filter sessions"
+          data-testid="session-filter"
+          value={sessionFilter}
+          onChange={(e) => setSessionFilter(e.target.value)}
+          style={{ width: 300 }}
+        />
+        <span className="muted">{overview ? `${overview.sessionCount} sessions` : ""}</span>
+        <span style={{ flex: 1 }} />
+        <ClockControls />
+      </div>
+      <SessionsTable />
+    </div>
+  );
+}
+
+/** Shows the clock model and lets the user impose B's offset (and skew); the diff recomputes. */
+export function ClockControls() {
+  const { overview, overrides, setOverrides } = useDiff();
+  const [offset, setOffset] = useState("");
+  const [skew, setSkew] = useState("");
+  const clock = overview?.clock;
+  const apply = () => {
+    const offsetSeconds = Number(offset);
+    const skewPpm = skew.trim() === "" ? null : Number(skew);
+    if (offset.trim() === "" || !Number.isFinite(offsetSeconds) || (skewPpm !== null && !Number.isFinite(skewPpm))) return;
+    setOverrides({ clockOffsetSeconds: offsetSeconds, clockSkewPpm: skewPpm });
+    recompute();
+  };
+  return (
+    <form
+      className="toolbar"
+      style={{ border: "none", padding: 0 }}
+      onSubmit={(e) => {
+        e.preventDefault();
+        apply();
+      }}
+    >
+      <span data-testid="clock" title={clock?.assumption}>
+        Clock B − A:{" "}
+        <strong>{clock ? `${clock.offsetSeconds.toFixed(6)} s, ${clock.skewPpm.toFixed(2)} ppm` : "—"}</strong>{" "}
+        <span className="muted">({clock?.source ?? "…"})</span>
+      </span>
+      <input
+        type="text"
+        inputMode="decimal"
+        placeholder="offset s"
+        aria-label="clock offset override in seconds"
+        data-testid="clock-offset"
+        value={offset}
+        onChange={(e) => setOffset(e.target.value)}
+        style={{ width: 100 }}
+      />
+      <input
+        type="text"
+        inputMode="decimal"
+        placeholder="skew ppm"
+        aria-label="clock skew override in ppm"
+        value={skew}
+        onChange={(e) => setSkew(e.target.value)}
+        style={{ width: 80 }}
+      />
+      <button type="submit" data-testid="clock-apply">
+        Set clock
+      </button>
+      <button
+        type="button"
+        disabled={overrides.clockOffsetSeconds === null}
+        onClick={() => {
+          setOverrides({ clockOffsetSeconds: null, clockSkewPpm: null });
+          setOffset("");
+          setSkew("");
+          recompute();
+        }}
+      >
+        Estimate
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,200 @@
+// The interface of workers/match.worker.ts: it keeps both PacketTables and the diff, and
+// answers the UI with only what is on screen (a page of sessions, a page of aligned rows,
+// one packet's details). Every reply carries the diff `version` it was computed from so
+// the UI drops replies that a newer diff made stale.
+import type { PacketTable } from "../core/model/packet-table";
+
+/** What the user changed about the matcher's view of the pair. */
+export interface DiffOverrides {
+  /** B's clock offset against A in seconds (replaces the estimate); null = estimate. */
+  clockOffsetSeconds: number | null;
+  /** B's clock skew in ppm; null = estimate (or 0 when only the offset is given). */
+  clockSkewPpm: number | null;
+  /** Flows paired by hand (flow index in A, flow index in B), as listed in SessionRow.flows. */
+  manualPairs: Array<{ a: number; b: number }>;
+  /** Automatic pairs split by hand. */
+  manualUnpairs: Array<{ a: number; b: number }>;
+}
+
+export interface Finding {
+  severity: "problem" | "warning" | "info";
+  title: string;
+  text: string;
+}
+
+export interface ClockSummary {
+  offsetSeconds: number;
+  skewPpm: number;
+  assumption: string;
+  source: "estimated" | "given";
+}
+
+export interface DiffOverview {
+  version: number;
+  findings: Finding[];
+  clock: ClockSummary;
+  sessionCount: number;
+}
+
+export type SessionSortColumn =
+  | "id"
+  | "protocol"
+  | "endpointsA"
+  | "endpointsB"
+  | "packetsA"
+  | "packetsB"
+  | "lostC2S"
+  | "lostS2C"
+  | "injected"
+  | "owdC2SMs"
+  | "owdS2CMs"
+  | "rewrites"
+  | "confidence"
+  | "problems";
+
+export interface SessionQuery {
+  sortBy: SessionSortColumn;
+  descending: boolean;
+  /** Case-insensitive text every shown row contains (endpoints, protocol, rewrites). */
+  filter: string;
+}
+
+export interface SessionRow {
+  id: number;
+  protocol: string;
+  /** "client → server" as seen in A / in B; null when the session is not in that capture. */
+  endpointsA: string | null;
+  endpointsB: string | null;
+  /** Flow index of the session in A's and in B's flow table (null when absent), for manual pair/unpair. */
+  flows: [number | null, number | null];
+  /** Why a session is seen on one side only ("entirely-lost", "outside-window", "local"). */
+  oneSided: string | null;
+  manual: boolean;
+  packetsA: number;
+  packetsB: number;
+  lostC2S: number;
+  lostS2C: number;
+  injected: number;
+  /** Median one-way delay per direction in ms; null without matched packets. */
+  owdC2SMs: number | null;
+  owdS2CMs: number | null;
+  /** Stable rewrites in words, e.g. "src 192.168.1.66 → 172.16.5.14, TTL −1". */
+  rewrites: string;
+  /** 0..1. */
+  confidence: number;
+  /** Packets with any problem (lost, injected, duplicated, reordered, modified). */
+  problems: number;
+}
+
+export interface SessionPage {
+  version: number;
+  total: number;
+  offset: number;
+  rows: SessionRow[];
+}
+
+export type RowStatus =
+  | "matched"
+  | "modified"
+  | "lost"
+  | "injected"
+  | "duplicated"
+  | "reordered"
+  | "outside-window"
+  | "one-sided";
+
+/** Wireshark's packet-list columns for one copy of a packet. */
+export interface PacketCells {
+  frame: number;
+  /** Seconds since the capture's first packet, 6 decimals. */
+  time: string;
+  source: string;
+  destination: string;
+  protocol: string;
+  length: number;
+  info: string;
+}
+
+export interface AlignedRow {
+  index: number;
+  status: RowStatus;
+  direction: "c2s" | "s2c";
+  /** One-way delay A→B or B→A in ms under the clock model; null when one side is missing. */
+  owdMs: number | null;
+  a: PacketCells | null;
+  b: PacketCells | null;
+  /** Fields that differ between the copies beyond the session's stable rewrites. */
+  changedFields: Array<{ field: string; a: string; b: string }>;
+  /** Short remarks: "retransmission", "checksum offload", "segmented", the event detail. */
+  notes: string[];
+}
+
+export interface AlignedPage {
+  version: number;
+  sessionId: number;
+  total: number;
+  offset: number;
+  rows: AlignedRow[];
+}
+
+export interface SessionDetail {
+  version: number;
+  row: SessionRow;
+  /** Wireshark display filters selecting this session in each capture; null for a missing side. */
+  filters: [string | null, string | null];
+  evidence: string[];
+  notes: string[];
+  rewriteList: Array<{ field: string; direction: string; from: string; to: string }>;
+}
+
+/** One dissected field, flattened depth-first. */
+export interface FieldLine {
+  depth: number;
+  /** Wireshark field name, e.g. "ip.ttl". */
+  name: string;
+  label: string;
+  /** Byte range in the frame; length 0 when the field has no bytes of its own. */
+  offset: number;
+  length: number;
+  /** Differs from the other copy. */
+  changed: boolean;
+}
+
+export interface PacketCopy {
+  capture: 0 | 1;
+  frame: number;
+  fields: FieldLine[];
+  bytes: Uint8Array;
+  /** Offsets in `bytes` whose value differs from the other copy's byte at the same field position. */
+  changedBytes: number[];
+}
+
+export interface PacketDetails {
+  version: number;
+  a: PacketCopy | null;
+  b: PacketCopy | null;
+}
+
+export interface OneSidedSession {
+  id: number;
+  flow: number;
+  protocol: string;
+  endpoints: string;
+  packets: number;
+}
+
+export interface MatchWorkerApi {
+  /** Hands a decoded capture (buffers transferred) and its File (to re-read bytes) to the worker. */
+  addCapture(captureId: number, table: PacketTable, file: File): void;
+  removeCapture(captureId: number): void;
+  /** Compares capture `a` (client side) with `b`; a new version makes older replies stale. */
+  diff(version: number, a: number, b: number, overrides: DiffOverrides): Promise<DiffOverview>;
+  getSessions(version: number, query: SessionQuery, offset: number, limit: number): Promise<SessionPage>;
+  getSession(version: number, sessionId: number): Promise<SessionDetail>;
+  getAlignedRows(version: number, sessionId: number, offset: number, limit: number): Promise<AlignedPage>;
+  /** Next (direction 1) or previous (-1) row index after `from` whose status is a problem; -1 if none. */
+  findProblem(version: number, sessionId: number, from: number, direction: 1 | -1): Promise<number>;
+  getPacketDetails(version: number, sessionId: number, rowIndex: number): Promise<PacketDetails>;
+  /** Sessions seen only in `capture`, candidates for a manual pairing (at most `limit`). */
+  oneSidedSessions(version: number, capture: 0 | 1, limit: number): Promise<OneSidedSession[]>;
+}
