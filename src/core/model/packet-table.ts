@@ -157,6 +157,12 @@ export interface SparseFacts {
   ndp: Map<number, NdpFacts>;
   /** First decode problem of a MALFORMED/TRUNCATED row, e.g. "TCP data offset 3 < 5". */
   problems: Map<number, string>;
+  /**
+   * TCP option kinds (MSS 2, WS 3, SACK_PERM 4, SACK 5, TS 8) in packet order, kept only for
+   * rows whose order differs from the usual MSS, SACK_PERM, TS, WS, SACK (the Info line lists
+   * options in packet order, as Wireshark does).
+   */
+  tcpOptionOrder: Map<number, number[]>;
 }
 
 export interface NdpFacts {
@@ -174,7 +180,8 @@ export interface NdpFacts {
 
 export interface PacketTable {
   file: string;
-  format: CaptureFormat;
+  /** "unknown" when no reader recognised the file (the errors say why; count is 0). */
+  format: CaptureFormat | "unknown";
   compression: Compression;
   fileBytes: number;
   count: number;

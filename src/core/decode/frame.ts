@@ -1,0 +1,122 @@
+// The decoder's working state for the packet being decoded: its bytes, the row it fills in
+// the builder's current column chunk, and what lower layers hand to upper ones. One Frame
+// is reused for every packet, so decoding allocates nothing per packet.
+
+import type { OptionalColumns, PacketColumns, SparseFacts } from "../model/packet-table";
+import { Checksum, L3, PacketFlag } from "../model/packet-table";
+import { allocateOptional } from "../model/column-spec";
+import { AddressInterner } from "./addresses";
+
+/** Tunnels inside tunnels are followed this deep; deeper nesting is left undecoded. */
+const MAX_TUNNEL_DEPTH = 4;
+
+export class Frame {
+  /** The packet's captured bytes (only valid while it is being decoded). */
+  b: Uint8Array = new Uint8Array(0);
+  /** A view on b's whole buffer: read at `base + offset`. */
+  dv: DataView = new DataView(new ArrayBuffer(0));
+  base = 0;
+  /** Current chunk's columns and the row in it. */
+  c: PacketColumns;
+  o: OptionalColumns = {};
+  r = 0;
+  /** Row index in the whole table (key of sparse facts). */
+  row = 0;
+  /** Wire end (offset in b) of the current IP payload, from the IP length fields. */
+  l3End = 0;
+  /** One's-complement sum of the pseudo-header addresses, as little-endian 16-bit words. */
+  addrSum = 0;
+  tunnelDepth = 0;
+  private lastTunnel = { kind: "", id: 0, src: 0, dst: 0, text: "" };
+
+  constructor(
+    chunk: PacketColumns,
+    readonly addresses: AddressInterner,
+    readonly sparse: SparseFacts,
+  ) {
+    this.c = chunk;
+  }
+
+  /** Points the frame at a packet's bytes without allocating a view for each packet. */
+  load(data: Uint8Array): void {
+    this.b = data;
+    if (this.dv.buffer !== data.buffer) this.dv = new DataView(data.buffer);
+    this.base = data.byteOffset;
+    this.tunnelDepth = 0;
+  }
+
+  u16(off: number): number {
+    return this.dv.getUint16(this.base + off);
+  }
+  u32(off: number): number {
+    return this.dv.getUint32(this.base + off);
+  }
+
+  /** The current chunk's optional column, allocated (filled with its "absent" value) on first use. */
+  optional<K extends keyof OptionalColumns>(name: K): NonNullable<OptionalColumns[K]> {
+    let column = this.o[name];
+    if (column === undefined) {
+      column = allocateOptional(name, this.c.tsSec.length) as OptionalColumns[K];
+      this.o[name] = column;
+    }
+    return column as NonNullable<OptionalColumns[K]>;
+  }
+
+  /** Marks the row TRUNCATED and keeps the first problem's description. */
+  truncated(what: string): void {
+    this.problem(PacketFlag.TRUNCATED, what);
+  }
+  malformed(what: string): void {
+    this.problem(PacketFlag.MALFORMED, what);
+  }
+  private problem(flag: number, what: string): void {
+    this.c.flags[this.r] |= flag;
+    if (!this.sparse.problems.has(this.row)) this.sparse.problems.set(this.row, what);
+  }
+
+  setIpChecksum(state: number): void {
+    this.c.checksums[this.r] = (this.c.checksums[this.r] & ~3) | state;
+  }
+  setL4Checksum(state: number): void {
+    this.c.checksums[this.r] = (this.c.checksums[this.r] & ~12) | (state << 2);
+  }
+
+  /**
+   * Starts decoding a tunnel's inner packet: the outer headers are summarised into
+   * sparse.tunnel and the row's network/transport columns are cleared for the inner packet.
+   * `kind` and `id` name it ("VXLAN VNI", 123; id -1 for none). Returns false when tunnels
+   * are nested too deep to follow.
+   */
+  enterTunnel(kind: string, id: number): boolean {
+    if (this.tunnelDepth >= MAX_TUNNEL_DEPTH) return false;
+    this.tunnelDepth++;
+    const { c, r } = this;
+    // Consecutive packets of one tunnel share one summary string.
+    const last = this.lastTunnel;
+    if (last.kind !== kind || last.id !== id || last.src !== c.src[r] || last.dst !== c.dst[r] || !last.text) {
+      const text = this.addresses.table.text;
+      const label = id >= 0 ? `${kind} ${id}` : kind;
+      last.kind = kind;
+      last.id = id;
+      last.src = c.src[r];
+      last.dst = c.dst[r];
+      last.text = c.src[r] ? `${label}, ${text[c.src[r]]} → ${text[c.dst[r]]}` : label;
+    }
+    const outer = this.sparse.tunnel.get(this.row);
+    this.sparse.tunnel.set(this.row, outer === undefined ? last.text : `${outer} / ${last.text}`);
+    c.flags[r] = (c.flags[r] & PacketFlag.HAS_META) | PacketFlag.TUNNELED;
+    c.l3[r] = L3.NONE;
+    c.src[r] = c.dst[r] = 0;
+    c.ipId[r] = c.ttl[r] = c.tos[r] = c.ipLength[r] = c.fragment[r] = c.protocol[r] = 0;
+    c.srcPort[r] = c.dstPort[r] = c.seq[r] = c.ack[r] = c.tcpFlags[r] = c.window[r] = 0;
+    c.tsVal[r] = c.tsEcr[r] = c.payloadOffset[r] = c.payloadLength[r] = c.payloadHash[r] = 0;
+    c.checksums[r] = Checksum.UNVERIFIED;
+    const o = this.o;
+    if (o.tcpMss) o.tcpMss[r] = 0;
+    if (o.tcpWindowScale) o.tcpWindowScale[r] = 255;
+    if (o.tcpOptionKinds) o.tcpOptionKinds[r] = 0;
+    if (o.vlan) o.vlan[r] = 0xffffffff;
+    if (o.mplsLabel) o.mplsLabel[r] = 0;
+    return true;
+  }
+}

@@ -1,0 +1,32 @@
+// Handoff tables, as Wireshark's dissector tables: which decoder takes over after a link
+// type, an ethertype, an IP protocol number or a UDP port. handoffs.ts fills them.
+
+import { L3 } from "../model/packet-table";
+import type { Frame } from "./frame";
+
+/** Decodes the header at b[off..end) (end = captured end) into the frame's row. */
+export type LayerDecoder = (f: Frame, off: number, end: number) => void;
+
+export const byLinkType = new Map<number, LayerDecoder>();
+export const byEthertype = new Map<number, LayerDecoder>();
+export const byIpProtocol = new Map<number, LayerDecoder>();
+export const byUdpPort = new Map<number, LayerDecoder>();
+
+export function handOffEthertype(f: Frame, ethertype: number, off: number, end: number): void {
+  const next = byEthertype.get(ethertype);
+  if (next !== undefined) next(f, off, end);
+  else f.c.l3[f.r] = L3.OTHER;
+}
+
+export function handOffIpProtocol(f: Frame, protocol: number, off: number, end: number): void {
+  const next = byIpProtocol.get(protocol);
+  if (next !== undefined) next(f, off, end);
+}
+
+/** UDP payload handed to a tunnel decoder by destination port; false when no one takes it. */
+export function handOffUdpPort(f: Frame, dstPort: number, off: number, end: number): boolean {
+  const next = byUdpPort.get(dstPort);
+  if (next === undefined) return false;
+  next(f, off, end);
+  return true;
+}

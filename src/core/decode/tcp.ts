@@ -1,0 +1,91 @@
+// TCP (RFC 9293): ports, sequence/ack numbers, flags, window, and the options that matter
+// when comparing captures (MSS, window scale, SACK-permitted, SACK blocks, timestamps).
+
+import { PacketFlag } from "../model/packet-table";
+import type { Frame } from "./frame";
+import { finishTransport } from "./transport";
+
+export const IP_PROTOCOL_TCP = 6;
+
+export const TcpOption = { EOL: 0, NOP: 1, MSS: 2, WINDOW_SCALE: 3, SACK_PERMITTED: 4, SACK: 5, TIMESTAMPS: 8 } as const;
+
+/**
+ * The order Wireshark's Info lists options in is the order in the packet; rows whose
+ * options come in another order than this common (Linux) one keep theirs in
+ * sparse.tcpOptionOrder.
+ */
+export const USUAL_OPTION_ORDER = [TcpOption.MSS, TcpOption.SACK_PERMITTED, TcpOption.TIMESTAMPS, TcpOption.WINDOW_SCALE, TcpOption.SACK];
+
+function parseOptions(f: Frame, start: number, stop: number): void {
+  const { b, c, r } = f;
+  let kinds = 0;
+  let flags = 0;
+  // Rank in USUAL_OPTION_ORDER of the last listed option seen, to notice another order.
+  let lastRank = -1;
+  let unusualOrder = false;
+  for (let i = start; i < stop; ) {
+    const kind = b[i];
+    if (kind < 32) kinds |= 1 << kind;
+    if (kind === TcpOption.EOL) break;
+    if (kind === TcpOption.NOP) {
+      i++;
+      continue;
+    }
+    const length = i + 1 < stop ? b[i + 1] : 0;
+    if (length < 2 || i + length > stop) {
+      f.malformed(`TCP option ${kind} with length ${length} at offset ${i}`);
+      break;
+    }
+    const rank = USUAL_OPTION_ORDER.indexOf(kind as never);
+    if (rank >= 0) {
+      if (rank < lastRank) unusualOrder = true;
+      lastRank = rank;
+    }
+    if (kind === TcpOption.MSS && length === 4) f.optional("tcpMss")[r] = (b[i + 2] << 8) | b[i + 3];
+    else if (kind === TcpOption.WINDOW_SCALE && length === 3) f.optional("tcpWindowScale")[r] = b[i + 2];
+    else if (kind === TcpOption.SACK_PERMITTED) flags |= PacketFlag.TCP_SACK_PERM;
+    else if (kind === TcpOption.TIMESTAMPS && length === 10) {
+      flags |= PacketFlag.TCP_TS;
+      c.tsVal[r] = f.u32(i + 2);
+      c.tsEcr[r] = f.u32(i + 6);
+    } else if (kind === TcpOption.SACK) {
+      const blocks: number[] = [];
+      for (let j = i + 2; j + 8 <= i + length; j += 8) blocks.push(f.u32(j), f.u32(j + 4));
+      f.sparse.sackBlocks.set(f.row, blocks);
+    }
+    i += length;
+  }
+  c.flags[r] |= flags;
+  if (kinds !== 0) f.optional("tcpOptionKinds")[r] = kinds >>> 0;
+  if (unusualOrder) f.sparse.tcpOptionOrder.set(f.row, listedOptionOrder(b, start, stop));
+}
+
+/** Kinds of the options Info lists, in packet order (only for rows in an unusual order). */
+function listedOptionOrder(b: Uint8Array, start: number, stop: number): number[] {
+  const order: number[] = [];
+  for (let i = start; i < stop && b[i] !== TcpOption.EOL; ) {
+    if (b[i] === TcpOption.NOP) {
+      i++;
+      continue;
+    }
+    if (USUAL_OPTION_ORDER.includes(b[i] as never)) order.push(b[i]);
+    i += Math.max(2, b[i + 1]);
+  }
+  return order;
+}
+
+export function decodeTcp(f: Frame, off: number, end: number): void {
+  const { b, c, r } = f;
+  if (end - off < 20) return f.truncated("TCP header needs 20 bytes");
+  c.srcPort[r] = (b[off] << 8) | b[off + 1];
+  c.dstPort[r] = (b[off + 2] << 8) | b[off + 3];
+  c.seq[r] = f.u32(off + 4);
+  c.ack[r] = f.u32(off + 8);
+  c.tcpFlags[r] = ((b[off + 12] & 1) << 8) | b[off + 13];
+  c.window[r] = (b[off + 14] << 8) | b[off + 15];
+  const headerLength = (b[off + 12] >> 4) * 4;
+  if (headerLength < 20) return f.malformed(`TCP data offset ${headerLength / 4} < 5`);
+  if (off + headerLength > end) return f.truncated(`TCP header length ${headerLength} runs past the capture`);
+  if (headerLength > 20) parseOptions(f, off + 20, off + headerLength);
+  finishTransport(f, off, off + headerLength, f.l3End, end, IP_PROTOCOL_TCP);
+}

@@ -1,0 +1,63 @@
+// The element type of every PacketTable column, so tables (and the builder's chunks) can be
+// allocated, grown and concatenated column by column without naming each column twice.
+
+import type { OptionalColumns, PacketColumns } from "./packet-table";
+
+export type ColumnArray = Uint8Array | Uint16Array | Uint32Array | Float64Array;
+type ColumnType = { new (length: number): ColumnArray; readonly BYTES_PER_ELEMENT: number };
+
+export const COLUMN_TYPES: { readonly [K in keyof PacketColumns]: ColumnType } = {
+  tsSec: Uint32Array,
+  tsNsec: Uint32Array,
+  fileOffset: Float64Array,
+  capturedLength: Uint32Array,
+  originalLength: Uint32Array,
+  interfaceId: Uint16Array,
+  l3: Uint8Array,
+  flags: Uint16Array,
+  src: Uint32Array,
+  dst: Uint32Array,
+  ipId: Uint16Array,
+  ttl: Uint8Array,
+  tos: Uint8Array,
+  ipLength: Uint32Array,
+  fragment: Uint16Array,
+  protocol: Uint8Array,
+  srcPort: Uint16Array,
+  dstPort: Uint16Array,
+  seq: Uint32Array,
+  ack: Uint32Array,
+  tcpFlags: Uint16Array,
+  window: Uint16Array,
+  tsVal: Uint32Array,
+  tsEcr: Uint32Array,
+  payloadOffset: Uint16Array,
+  payloadLength: Uint32Array,
+  payloadHash: Uint32Array,
+  checksums: Uint8Array,
+};
+
+/** Optional columns: element type and the value meaning "absent" that fills rows without one. */
+export const OPTIONAL_COLUMN_TYPES: { readonly [K in keyof OptionalColumns]-?: { type: ColumnType; absent: number } } = {
+  tcpMss: { type: Uint16Array, absent: 0 },
+  tcpWindowScale: { type: Uint8Array, absent: 255 },
+  tcpOptionKinds: { type: Uint32Array, absent: 0 },
+  vlan: { type: Uint32Array, absent: 0xffffffff },
+  mplsLabel: { type: Uint32Array, absent: 0 },
+};
+
+export const COLUMN_NAMES = Object.keys(COLUMN_TYPES) as (keyof PacketColumns)[];
+export const OPTIONAL_COLUMN_NAMES = Object.keys(OPTIONAL_COLUMN_TYPES) as (keyof OptionalColumns)[];
+
+export function allocateColumns(rows: number): PacketColumns {
+  const columns = {} as Record<keyof PacketColumns, ColumnArray>;
+  for (const name of COLUMN_NAMES) columns[name] = new COLUMN_TYPES[name](rows);
+  return columns as unknown as PacketColumns;
+}
+
+export function allocateOptional(name: keyof OptionalColumns, rows: number): ColumnArray {
+  const spec = OPTIONAL_COLUMN_TYPES[name];
+  const column = new spec.type(rows);
+  if (spec.absent !== 0) column.fill(spec.absent);
+  return column;
+}

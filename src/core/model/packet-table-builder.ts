@@ -1,0 +1,165 @@
+// A RecordSink that decodes each record straight into typed-array columns and finishes a
+// PacketTable. Rows go into chunks of growing size (no per-packet objects, no copying while
+// reading); finish() concatenates column by column, freeing each column's chunks as it goes,
+// so peak memory stays near the final table's size.
+
+import type { ByteSource, CaptureInterfaceInfo, PacketRecord, ReadError, ReadOptions, ReadSummary, RecordSink } from "../formats/types";
+import { openCapture } from "../formats/index";
+import type { OptionalColumns, PacketColumns, PacketTable, SparseFacts } from "./packet-table";
+import { PacketFlag } from "./packet-table";
+import { allocateColumns, allocateOptional, COLUMN_NAMES, COLUMN_TYPES, OPTIONAL_COLUMN_NAMES, type ColumnArray } from "./column-spec";
+import { AddressInterner } from "../decode/addresses";
+import { Frame } from "../decode/frame";
+import { byLinkType, type LayerDecoder } from "../decode/registry";
+import "../decode/handoffs";
+
+const FIRST_CHUNK_ROWS = 1024;
+const MAX_CHUNK_ROWS = 65536;
+
+interface Chunk {
+  columns: PacketColumns;
+  optional: OptionalColumns;
+  rows: number;
+}
+
+export type TableFacts = Pick<ReadSummary, "file" | "format" | "compression" | "fileBytes" | "notes">;
+
+export function emptySparseFacts(): SparseFacts {
+  return {
+    sackBlocks: new Map(),
+    tunnel: new Map(),
+    meta: new Map(),
+    ndp: new Map(),
+    problems: new Map(),
+    tcpOptionOrder: new Map(),
+  };
+}
+
+export class PacketTableBuilder implements RecordSink {
+  private readonly interfaces: CaptureInterfaceInfo[] = [];
+  private readonly linkDecoders: (LayerDecoder | undefined)[] = [];
+  private readonly errors: ReadError[] = [];
+  private readonly addresses = new AddressInterner();
+  private readonly sparse = emptySparseFacts();
+  private readonly chunks: Chunk[] = [];
+  private readonly frame: Frame;
+  private count = 0;
+  /** Set once some row's original length differs from its captured length. */
+  private lengthsDiffer = false;
+
+  constructor() {
+    this.frame = new Frame(this.newChunkColumns(FIRST_CHUNK_ROWS), this.addresses, this.sparse);
+  }
+
+  /** Chunk columns; originalLength shares capturedLength's array until a row differs. */
+  private newChunkColumns(rows: number): PacketColumns {
+    const columns = allocateColumns(rows);
+    columns.originalLength = columns.capturedLength;
+    return columns;
+  }
+
+  addInterface(id: number, info: CaptureInterfaceInfo): void {
+    this.interfaces[id] = info;
+    this.linkDecoders[id] = byLinkType.get(info.linkType);
+  }
+
+  error(err: ReadError): void {
+    this.errors.push(err);
+  }
+
+  record(rec: PacketRecord): void {
+    const f = this.frame;
+    let c = f.c;
+    if (f.r === c.tsSec.length) {
+      this.chunks.push({ columns: c, optional: f.o, rows: f.r });
+      c = f.c = this.newChunkColumns(Math.min(c.tsSec.length * 2, MAX_CHUNK_ROWS));
+      f.o = {};
+      f.r = 0;
+    }
+    const r = f.r;
+    f.row = this.count;
+    c.tsSec[r] = rec.tsSec;
+    c.tsNsec[r] = rec.tsNsec;
+    c.fileOffset[r] = rec.fileOffset;
+    c.capturedLength[r] = rec.capturedLength;
+    if (rec.originalLength !== rec.capturedLength) this.setOriginalLength(c, r, rec.originalLength);
+    c.interfaceId[r] = rec.interfaceId;
+    const meta = rec.meta;
+    if (meta !== undefined && (meta.epbFlags !== undefined || meta.comments?.length || meta.notes?.length)) {
+      c.flags[r] = PacketFlag.HAS_META;
+      this.sparse.meta.set(this.count, { ...meta });
+    }
+    const decode = this.linkDecoders[rec.interfaceId];
+    if (decode !== undefined) {
+      f.load(rec.data);
+      const fcs = this.interfaces[rec.interfaceId].fcsLength;
+      decode(f, 0, rec.data.length - (fcs > 0 && rec.capturedLength === rec.originalLength ? fcs : 0));
+    }
+    f.r = r + 1;
+    this.count++;
+  }
+
+  private setOriginalLength(c: PacketColumns, r: number, length: number): void {
+    if (c.originalLength === c.capturedLength) {
+      c.originalLength = new Uint32Array(c.capturedLength.length);
+      c.originalLength.set(c.capturedLength.subarray(0, r));
+    }
+    c.originalLength[r] = length;
+    this.lengthsDiffer = true;
+  }
+
+  /** Ends the table; the builder must not be used afterwards. */
+  finish(facts: TableFacts): PacketTable {
+    const f = this.frame;
+    const chunks = [...this.chunks, { columns: f.c, optional: f.o, rows: f.r }];
+    this.chunks.length = 0;
+    const count = this.count;
+    const columns = {} as Record<keyof PacketColumns, ColumnArray>;
+    for (const name of COLUMN_NAMES) {
+      if (name === "originalLength" && !this.lengthsDiffer) continue;
+      const whole = new COLUMN_TYPES[name](count);
+      let at = 0;
+      for (const chunk of chunks) {
+        whole.set(chunk.columns[name].subarray(0, chunk.rows), at);
+        at += chunk.rows;
+        // Drop the chunk's copy now, so the peak holds at most one column twice.
+        if (name !== "capturedLength") (chunk.columns as unknown as Record<string, unknown>)[name] = undefined;
+      }
+      columns[name] = whole;
+    }
+    if (!this.lengthsDiffer) columns.originalLength = columns.capturedLength;
+    const optional: Record<string, ColumnArray> = {};
+    for (const name of OPTIONAL_COLUMN_NAMES) {
+      if (!chunks.some((chunk) => chunk.optional[name] !== undefined)) continue;
+      const whole = allocateOptional(name, count);
+      let at = 0;
+      for (const chunk of chunks) {
+        const part = chunk.optional[name];
+        if (part !== undefined) whole.set(part.subarray(0, chunk.rows), at);
+        at += chunk.rows;
+      }
+      optional[name] = whole;
+    }
+    return {
+      file: facts.file,
+      format: facts.format,
+      compression: facts.compression,
+      fileBytes: facts.fileBytes,
+      count,
+      interfaces: this.interfaces,
+      addresses: this.addresses.table,
+      columns: columns as unknown as PacketColumns,
+      optional: optional as OptionalColumns,
+      sparse: this.sparse,
+      errors: this.errors,
+      notes: facts.notes,
+    };
+  }
+}
+
+/** Reads and decodes a whole capture into a PacketTable. */
+export async function readPacketTable(source: ByteSource, opts: ReadOptions = {}): Promise<PacketTable> {
+  const builder = new PacketTableBuilder();
+  const summary = await openCapture(source, builder, opts);
+  return builder.finish(summary);
+}
