@@ -34,6 +34,8 @@ export interface PacketMeta {
   /** pcapng epb_flags (direction in bits 0-1, reception type, FCS length, errors). */
   epbFlags?: number;
   comments?: string[];
+  /** The format stores no timestamp for this packet (pcapng SPB): the reader repeats the previous one. */
+  noTimestamp?: boolean;
   /** Free-form facts a format records about the packet (Windows: pktmon component path, drop reason). */
   notes?: string[];
 }
@@ -86,7 +88,8 @@ export type Compression = "none" | "gzip" | "zstd";
 
 export interface ReadSummary {
   file: string;
-  format: CaptureFormat;
+  /** "unknown" when no reader recognised the file (the errors say why). */
+  format: CaptureFormat | "unknown";
   compression: Compression;
   /** Bytes of the file as stored (compressed size for compressed files). */
   fileBytes: number;
@@ -100,6 +103,12 @@ export interface ReadOptions {
   /** Called now and then with the stored-file bytes consumed and packets read so far. */
   onProgress?: (bytesRead: number, packets: number) => void;
   signal?: AbortSignal;
+  /**
+   * Minutes east of UTC of the clock that wrote a file whose times are local with no zone
+   * (NetMon before 2.3). Without it such times are read as if they were UTC, and the read
+   * summary says so.
+   */
+  localTimeOffsetMinutes?: number;
 }
 
 /** One capture file format: pcap.ts, pcapng.ts, netmon.ts, etl.ts each export one. */
