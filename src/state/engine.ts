@@ -3,7 +3,7 @@
 import * as Comlink from "comlink";
 import type { CaptureWorkerApi } from "../worker-api/capture-api";
 import type { MatchWorkerApi } from "../worker-api/match-api";
-import type { PacketTable } from "../core/model/packet-table";
+import { tableBuffers } from "../worker-api/transfer";
 import { comparedPair, useCaptures } from "./captures";
 import { track } from "./busy";
 import { useDiff } from "./diff";
@@ -32,11 +32,6 @@ function defaultPointName(position: number): string {
   return ["client side", "server side"][position] ?? `point ${position + 1}`;
 }
 
-/** Every typed-array buffer of a table, so it moves to the next worker instead of being copied. */
-function tableBuffers(table: PacketTable): ArrayBuffer[] {
-  const arrays = [...Object.values(table.columns), ...Object.values(table.optional)] as ArrayLike<number>[];
-  return arrays.map((a) => (a as unknown as { buffer: ArrayBuffer }).buffer);
-}
 
 export function openFiles(files: File[]): void {
   for (const file of files) void readCapture(file);

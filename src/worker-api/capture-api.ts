@@ -12,7 +12,7 @@ export interface CaptureProgress {
 /** What the summary card shows about one capture: small, cloned to the main thread. */
 export interface CaptureSummary {
   file: string;
-  format: CaptureFormat;
+  format: CaptureFormat | "unknown";
   compression: Compression;
   fileBytes: number;
   packets: number;

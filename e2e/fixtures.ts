@@ -1,0 +1,59 @@
+// Shared Playwright fixture: every spec fails on a console error, an uncaught page error,
+// or any request that leaves 127.0.0.1/localhost. Also helpers to open captures.
+import { existsSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { test as base, expect, type Page } from "@playwright/test";
+
+export const sharedLab = join(__dirname, "../../shared/captures/lab");
+export const haveSharedLab = existsSync(join(sharedLab, "README.md"));
+export const demoDir = join(__dirname, "../public/demo");
+
+export const test = base.extend<{ guard: void }>({
+  guard: [
+    async ({ page }, use) => {
+      const problems: string[] = [];
+      page.on("console", (msg) => {
+        if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
+      });
+      page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+      page.on("request", (req) => {
+        const url = new URL(req.url());
+        const local = url.hostname === "127.0.0.1" || url.hostname === "localhost";
+        if (!local && !["blob:", "data:"].includes(url.protocol)) problems.push(`request left localhost: ${req.url()}`);
+      });
+      await use();
+      expect(problems).toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+export { expect };
+
+/** Waits for the app's idle signal: no worker request in flight. */
+export async function idle(page: Page): Promise<void> {
+  await expect(page.getByTestId("app")).toHaveAttribute("data-state", "ready", { timeout: 60_000 });
+}
+
+/** Opens files through the file input (the picker path). */
+export async function pickFiles(page: Page, paths: string[]): Promise<void> {
+  await page.getByTestId("file-input").setInputFiles(paths);
+}
+
+/** Opens files with a synthetic drop of a DataTransfer built from the files' bytes. */
+export async function dropFiles(page: Page, paths: string[]): Promise<void> {
+  const files = paths.map((p) => ({ name: basename(p), base64: readFileSync(p).toString("base64") }));
+  const transfer = await page.evaluateHandle((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) dt.items.add(new File([Uint8Array.from(atob(f.base64), (ch) => ch.charCodeAt(0))], f.name));
+    return dt;
+  }, files);
+  await page.getByTestId("dropzone").dispatchEvent("dragover", { dataTransfer: transfer });
+  await page.getByTestId("dropzone").dispatchEvent("drop", { dataTransfer: transfer });
+}
+
+/** Waits for the overview of a finished comparison. */
+export async function overviewReady(page: Page): Promise<void> {
+  await expect(page.getByTestId("findings")).toBeVisible({ timeout: 60_000 });
+  await idle(page);
+  await expect(page.getByTestId("session-row").first()).toHaveAttribute("data-session", /\d+/);
+}

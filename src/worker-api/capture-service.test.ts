@@ -1,0 +1,74 @@
+// Reads the demo pair through the capture service (File → reader → decoder → summary) and
+// compares with capinfos/tshark output saved in fixtures/expected/app/.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createCaptureService } from "./capture-service";
+
+const root = join(__dirname, "../..");
+const expectedDir = join(root, "fixtures/expected/app");
+
+function capinfos(side: string) {
+  const [, packets, first, last] = readFileSync(join(expectedDir, `demo-${side}.capinfos.tsv`), "utf8").trim().split("\t");
+  const ns = (s: string) => BigInt(s.replace(".", "").padEnd(s.indexOf(".") + 9, "0"));
+  return { packets: Number(packets), first: ns(first), last: ns(last) };
+}
+
+/** Sources that send mostly with an initial TTL, among addresses in >= 25% of packets (tshark counts). */
+function expectedHosts(side: string, packets: number): string[] {
+  const count = (file: string) =>
+    readFileSync(join(expectedDir, `demo-${side}.${file}`), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => l.trim().split(/\s+/))
+      .filter((f) => !f[1].includes(","));
+  const frequent = count("addresses.txt").filter(([n]) => Number(n) >= packets / 4).map(([, a]) => a);
+  const sent = new Map<string, [number, number]>();
+  for (const [n, src, ttl] of count("src-ttl.txt")) {
+    const s = sent.get(src) ?? [0, 0];
+    s[0] += Number(n);
+    if ([32, 64, 128, 255].includes(Number(ttl))) s[1] += Number(n);
+    sent.set(src, s);
+  }
+  return frequent.filter((a) => (sent.get(a)?.[1] ?? 0) * 2 > (sent.get(a)?.[0] ?? 0));
+}
+
+describe("capture service", () => {
+  for (const side of ["client", "server"]) {
+    it(`reads the demo ${side} capture with capinfos' count and span`, async () => {
+      const bytes = readFileSync(join(root, "public/demo", `${side}.pcap`));
+      const file = new File([bytes], `${side}.pcap`);
+      const progress: number[] = [];
+      const { summary, table } = await createCaptureService().read(1, file, (p) => progress.push(p.packets));
+      const expected = capinfos(side);
+      expect(summary.packets).toBe(expected.packets);
+      expect(table.count).toBe(expected.packets);
+      expect(summary.firstTimeNs).toBe(expected.first);
+      expect(summary.lastTimeNs).toBe(expected.last);
+      expect(summary.format).toBe("pcap");
+      expect(summary.linkTypes).toEqual(["Ethernet"]);
+      expect(summary.errors).toEqual([]);
+      expect(expectedHosts(side, expected.packets)).toHaveLength(1);
+      expect(summary.hostAddresses).toEqual(expectedHosts(side, expected.packets));
+      expect(progress.length).toBeGreaterThan(0);
+    });
+  }
+
+  it("keeps the packets before a corrupt record and reports where it broke", async () => {
+    const bytes = new Uint8Array(readFileSync(join(root, "public/demo/client.pcap")));
+    // Record 1 starts after the 24-byte file header; give record 2 an absurd captured length.
+    const second = 24 + 16 + new DataView(bytes.buffer).getUint32(24 + 8, true);
+    new DataView(bytes.buffer).setUint32(second + 8, 0x7fffffff, true);
+    const { summary } = await createCaptureService().read(2, new File([bytes], "broken.pcap"), () => {});
+    expect(summary.packets).toBe(1);
+    expect(summary.errors.length).toBeGreaterThan(0);
+    expect(summary.errors[0]).toMatchObject({ offset: second, frame: 2, fatal: true });
+  });
+
+  it("says what a file is when it is not a capture", async () => {
+    const file = new File([new TextEncoder().encode("<!doctype html><html></html>")], "page.pcap");
+    const { summary } = await createCaptureService().read(3, file, () => {});
+    expect(summary.packets).toBe(0);
+    expect(summary.errors[0].message).toMatch(/not a capture file/);
+  });
+});

@@ -1,0 +1,45 @@
+// The capture worker's implementation (workers/capture.worker.ts exposes it): reads a File
+// through the core reader and decoder into a PacketTable. Pure TS, so Node tests run it too.
+import { openCapture } from "../core/formats/index";
+import { PacketTableBuilder } from "../core/model/packet-table-builder";
+import { blobSource } from "./blob-source";
+import type { CaptureProgress, CaptureReadResult, CaptureWorkerApi } from "./capture-api";
+import { captureSummary } from "./capture-summary";
+
+export function createCaptureService(): CaptureWorkerApi {
+  const jobs = new Map<number, AbortController>();
+  return {
+    async read(jobId: number, file: File, onProgress: (p: CaptureProgress) => void): Promise<CaptureReadResult> {
+      const abort = new AbortController();
+      jobs.set(jobId, abort);
+      const builder = new PacketTableBuilder();
+      let packets = 0;
+      const counting = {
+        addInterface: builder.addInterface.bind(builder),
+        record: (rec: Parameters<PacketTableBuilder["record"]>[0]) => {
+          packets++;
+          builder.record(rec);
+        },
+        error: builder.error.bind(builder),
+      };
+      let summary;
+      try {
+        summary = await openCapture(blobSource(file, file.name), counting, {
+          signal: abort.signal,
+          onProgress: (bytesRead, n) => onProgress({ bytesRead, packets: n }),
+        });
+      } catch (err) {
+        if (!abort.signal.aborted) throw err;
+        // Cancelled: keep what was read, as the user asked.
+        summary = { file: file.name, format: "unknown" as const, compression: "none" as const, fileBytes: file.size, packets, errors: [], notes: [] };
+      } finally {
+        jobs.delete(jobId);
+      }
+      const table = builder.finish(summary);
+      return { summary: captureSummary(table), table };
+    },
+    cancel(jobId: number): void {
+      jobs.get(jobId)?.abort();
+    },
+  };
+}
