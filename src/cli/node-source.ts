@@ -1,0 +1,29 @@
+// A ByteSource over a file on disk (Node): reads the requested range with positioned reads.
+
+import { open } from "node:fs/promises";
+import type { ByteSource } from "../core/formats/types";
+
+export interface FileSource extends ByteSource {
+  close(): Promise<void>;
+}
+
+export async function openFileSource(path: string): Promise<FileSource> {
+  const handle = await open(path, "r");
+  const { size } = await handle.stat();
+  return {
+    name: path,
+    size,
+    async read(offset, length) {
+      const want = Math.max(0, Math.min(length, size - offset));
+      const buf = new Uint8Array(want);
+      let got = 0;
+      while (got < want) {
+        const { bytesRead } = await handle.read(buf, got, want - got, offset + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return got === want ? buf : buf.subarray(0, got);
+    },
+    close: () => handle.close(),
+  };
+}
