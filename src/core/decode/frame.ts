@@ -24,6 +24,8 @@ export class Frame {
   row = 0;
   /** Wire end (offset in b) of the current IP payload, from the IP length fields. */
   l3End = 0;
+  /** Bytes of the frame on the wire that were not captured (original minus captured length). */
+  uncaptured = 0;
   /** One's-complement sum of the pseudo-header addresses, as little-endian 16-bit words. */
   addrSum = 0;
   tunnelDepth = 0;
@@ -38,7 +40,8 @@ export class Frame {
   }
 
   /** Points the frame at a packet's bytes without allocating a view for each packet. */
-  load(data: Uint8Array): void {
+  load(data: Uint8Array, uncaptured: number): void {
+    this.uncaptured = uncaptured;
     this.b = data;
     if (this.dv.buffer !== data.buffer) this.dv = new DataView(data.buffer);
     this.base = data.byteOffset;
@@ -62,6 +65,22 @@ export class Frame {
     return column as NonNullable<OptionalColumns[K]>;
   }
 
+  /**
+   * End of an IP payload whose header says it ends at `claimed`: an end beyond the frame as it
+   * was on the wire is a bogus length, so the frame's end is used (as Wireshark does).
+   */
+  ipEnd(claimed: number, end: number): number {
+    const frameEnd = end + this.uncaptured;
+    if (claimed <= frameEnd) return claimed;
+    this.note(`IP length runs ${claimed - frameEnd} bytes past the frame`);
+    return frameEnd;
+  }
+
+  /** Keeps the first problem's description without flagging the row. */
+  note(what: string): void {
+    if (!this.sparse.problems.has(this.row)) this.sparse.problems.set(this.row, what);
+  }
+
   /** Marks the row TRUNCATED and keeps the first problem's description. */
   truncated(what: string): void {
     this.problem(PacketFlag.TRUNCATED, what);
@@ -71,7 +90,7 @@ export class Frame {
   }
   private problem(flag: number, what: string): void {
     this.c.flags[this.r] |= flag;
-    if (!this.sparse.problems.has(this.row)) this.sparse.problems.set(this.row, what);
+    this.note(what);
   }
 
   setIpChecksum(state: number): void {

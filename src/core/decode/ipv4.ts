@@ -29,17 +29,17 @@ export function decodeIpv4(f: Frame, off: number, end: number): void {
   c.dst[r] = f.addresses.v4At(b, off + 16);
   let flags = headerLength > 20 ? PacketFlag.IP_OPTIONS : 0;
   if (totalLength === 0 && end - off > headerLength) {
-    // The NIC will write each segment's length and checksum: nothing to verify here.
+    // The NIC writes each segment's length and L4 checksum; the header checksum as
+    // captured (computed over length 0 by Linux BIG TCP) is still verified below.
     flags |= PacketFlag.TSO_LENGTH_ZERO;
-    f.l3End = end;
-    f.setIpChecksum(Checksum.UNVERIFIED);
+    f.l3End = end + f.uncaptured;
   } else if (totalLength < headerLength) {
     c.flags[r] |= flags;
     return f.malformed(`IPv4 total length ${totalLength} < header length ${headerLength}`);
   } else {
-    f.l3End = off + totalLength;
-    f.setIpChecksum(checksumValid(sumWords(f, off, off + headerLength)) ? Checksum.GOOD : Checksum.BAD);
+    f.l3End = f.ipEnd(off + totalLength, end);
   }
+  f.setIpChecksum(checksumValid(sumWords(f, off, off + headerLength)) ? Checksum.GOOD : Checksum.BAD);
   f.addrSum = sumWords(f, off + 12, off + 20);
   if (fragment & 0x1fff) {
     c.flags[r] |= flags | PacketFlag.LATER_FRAGMENT;

@@ -28,7 +28,7 @@ export function decodeIpv6(f: Frame, off: number, end: number): void {
   c.src[r] = f.addresses.v6At(b, off + 8);
   c.dst[r] = f.addresses.v6At(b, off + 24);
   // Payload length 0 with a hop-by-hop header is a jumbogram (BIG TCP): use the capture.
-  f.l3End = payloadLength === 0 && b[off + 6] === HOP_BY_HOP ? end : off + 40 + payloadLength;
+  f.l3End = payloadLength === 0 && b[off + 6] === HOP_BY_HOP ? end + f.uncaptured : f.ipEnd(off + 40 + payloadLength, end);
   f.addrSum = sumWords(f, off + 8, off + 40);
   let next = b[off + 6];
   let at = off + 40;

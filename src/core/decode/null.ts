@@ -6,6 +6,7 @@ import { L3 } from "../model/packet-table";
 import type { Frame } from "./frame";
 import { decodeIpv4 } from "./ipv4";
 import { decodeIpv6 } from "./ipv6";
+import { handOffEthertype } from "./registry";
 
 /** AF_INET is 2 everywhere; AF_INET6 is 24 (NetBSD, OpenBSD), 28 (FreeBSD), 30 (macOS), 10 (Linux). */
 const AF_INET = 2;
@@ -14,14 +15,16 @@ const AF_INET6 = new Set([10, 24, 28, 30]);
 function decodeFamily(f: Frame, family: number, off: number, end: number): void {
   if (family === AF_INET) decodeIpv4(f, off + 4, end);
   else if (AF_INET6.has(family)) decodeIpv6(f, off + 4, end);
+  // Some Linux captures put an ethertype there instead (Wireshark's packet-null.c does the same).
+  else if (family > 1500) handOffEthertype(f, family & 0xffff, off + 4, end);
   else f.c.l3[f.r] = L3.OTHER;
 }
 
 export function decodeNull(f: Frame, off: number, end: number): void {
   if (end - off < 4) return f.truncated("loopback header needs 4 bytes");
   // The family is small: whichever byte order leaves the high bytes zero is the writer's.
-  const big = f.u32(off);
-  decodeFamily(f, (big & 0xffff0000) === 0 ? big : f.dv.getUint32(f.base + off, true), off, end);
+  const little = f.dv.getUint32(f.base + off, true);
+  decodeFamily(f, (little & 0xffff0000) === 0 ? little : f.u32(off), off, end);
 }
 
 export function decodeLoop(f: Frame, off: number, end: number): void {

@@ -82,7 +82,8 @@ export class PacketTableBuilder implements RecordSink {
     c.tsNsec[r] = rec.tsNsec;
     c.fileOffset[r] = rec.fileOffset;
     c.capturedLength[r] = rec.capturedLength;
-    if (rec.originalLength !== rec.capturedLength) this.setOriginalLength(c, r, rec.originalLength);
+    if (c.originalLength !== c.capturedLength) c.originalLength[r] = rec.originalLength;
+    else if (rec.originalLength !== rec.capturedLength) this.splitOriginalLength(c, r, rec.originalLength);
     c.interfaceId[r] = rec.interfaceId;
     const meta = rec.meta;
     if (meta !== undefined && (meta.epbFlags !== undefined || meta.comments?.length || meta.notes?.length)) {
@@ -91,19 +92,19 @@ export class PacketTableBuilder implements RecordSink {
     }
     const decode = this.linkDecoders[rec.interfaceId];
     if (decode !== undefined) {
-      f.load(rec.data);
+      const uncaptured = rec.originalLength > rec.capturedLength ? rec.originalLength - rec.capturedLength : 0;
+      f.load(rec.data, uncaptured);
       const fcs = this.interfaces[rec.interfaceId].fcsLength;
-      decode(f, 0, rec.data.length - (fcs > 0 && rec.capturedLength === rec.originalLength ? fcs : 0));
+      decode(f, 0, rec.data.length - (fcs > 0 && uncaptured === 0 ? fcs : 0));
     }
     f.r = r + 1;
     this.count++;
   }
 
-  private setOriginalLength(c: PacketColumns, r: number, length: number): void {
-    if (c.originalLength === c.capturedLength) {
-      c.originalLength = new Uint32Array(c.capturedLength.length);
-      c.originalLength.set(c.capturedLength.subarray(0, r));
-    }
+  /** First row of a chunk whose original length differs: the chunk gets its own column. */
+  private splitOriginalLength(c: PacketColumns, r: number, length: number): void {
+    c.originalLength = new Uint32Array(c.capturedLength.length);
+    c.originalLength.set(c.capturedLength.subarray(0, r));
     c.originalLength[r] = length;
     this.lengthsDiffer = true;
   }
