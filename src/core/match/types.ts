@@ -72,7 +72,7 @@ export interface AlignedRows {
 
 export interface CaptureSummary {
   file: string;
-  format: CaptureFormat;
+  format: CaptureFormat | "unknown";
   packets: number;
   /** Seconds since the epoch (float) of the first and last frames; null when empty. */
   firstTime: number | null;

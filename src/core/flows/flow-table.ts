@@ -1,0 +1,181 @@
+// Single-capture flow table: groups a PacketTable's rows into TCP connections (a reused
+// port with a new ISN is a new connection), UDP conversations and ICMP echo exchanges,
+// and decides which end is the client.
+
+import { L3, PacketFlag, TcpFlag, type PacketTable } from "../model/packet-table";
+
+export const NO_FLOW = 0xffffffff;
+
+export type FlowKind = "tcp" | "udp" | "icmp" | "icmpv6" | "other";
+
+export interface Flow {
+  kind: FlowKind;
+  /** IP protocol number. */
+  protocol: number;
+  family: 4 | 6;
+  /** AddressTable ids. */
+  clientAddr: number;
+  serverAddr: number;
+  /** 0 for ICMP and protocols without ports. */
+  clientPort: number;
+  serverPort: number;
+  /** ICMP echo identifier, else -1. */
+  icmpId: number;
+  /** Packets per direction: [client-to-server, server-to-client]. */
+  packets: [number, number];
+  /** Sequence number of the SYN (client) and SYN-ACK (server), when seen. */
+  isn: [number | null, number | null];
+  /** How the client end was chosen: "syn", "syn-ack", "echo-request", "well-known port", "first packet". */
+  clientBy: string;
+}
+
+export interface FlowTable {
+  flows: Flow[];
+  /** Per packet row: flow index, or NO_FLOW (non-IP, later fragments). */
+  flowOfRow: Uint32Array;
+  /** Per packet row: 0 client-to-server, 1 server-to-client. */
+  directionOfRow: Uint8Array;
+  /** Rows of flow f, in file order: flowRows[flowRowStart[f] .. flowRowStart[f+1]-1]. */
+  flowRowStart: Uint32Array;
+  flowRows: Uint32Array;
+}
+
+const ICMP_ECHO_REQUEST = new Set([8, 128]);
+const ICMP_ECHO_REPLY = new Set([0, 129]);
+
+function kindOf(protocol: number): FlowKind {
+  switch (protocol) {
+    case 6:
+      return "tcp";
+    case 17:
+      return "udp";
+    case 1:
+      return "icmp";
+    case 58:
+      return "icmpv6";
+    default:
+      return "other";
+  }
+}
+
+/** Ports (or ICMP echo id) that identify a conversation, normalised so both directions agree. */
+function endpointPorts(t: PacketTable, row: number, kind: FlowKind): [number, number] {
+  const c = t.columns;
+  if (kind === "tcp" || kind === "udp") return [c.srcPort[row], c.dstPort[row]];
+  if (kind === "icmp" || kind === "icmpv6") {
+    const type = c.srcPort[row] >> 8;
+    // Echo request and reply share the identifier; other ICMP messages group by address pair.
+    if (ICMP_ECHO_REQUEST.has(type) || ICMP_ECHO_REPLY.has(type)) return [c.dstPort[row], c.dstPort[row]];
+  }
+  return [0, 0];
+}
+
+/** Lower port under 1024 (or the lower of two registered ports) is taken as the service. */
+function looksLikeService(port: number, other: number): boolean {
+  if (port === other) return false;
+  if (port < 1024 !== other < 1024) return port < 1024;
+  if (port < 49152 !== other < 49152) return port < 49152;
+  return false;
+}
+
+export function buildFlowTable(t: PacketTable): FlowTable {
+  const c = t.columns;
+  const n = t.count;
+  const flows: Flow[] = [];
+  const flowOfRow = new Uint32Array(n).fill(NO_FLOW);
+  const directionOfRow = new Uint8Array(n);
+  // Two-level numeric key (first endpoint, then second endpoint + protocol): avoids building a string per packet.
+  const open = new Map<number, Map<number, number>>();
+
+  for (let row = 0; row < n; row++) {
+    const l3 = c.l3[row];
+    if (l3 !== L3.IPV4 && l3 !== L3.IPV6) continue;
+    if (c.flags[row] & PacketFlag.LATER_FRAGMENT) continue;
+    const protocol = c.protocol[row];
+    const kind = kindOf(protocol);
+    const [sp, dp] = endpointPorts(t, row, kind);
+    const src = c.src[row];
+    const dst = c.dst[row];
+    const srcFirst = src < dst || (src === dst && sp <= dp);
+    const k1 = srcFirst ? src * 65536 + sp : dst * 65536 + dp;
+    const k2 = (srcFirst ? dst * 65536 + dp : src * 65536 + sp) * 256 + protocol;
+    let inner = open.get(k1);
+    if (!inner) open.set(k1, (inner = new Map()));
+    let f = inner.get(k2);
+    const tcpFlags = c.tcpFlags[row];
+    const isSyn = kind === "tcp" && (tcpFlags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN;
+    // A SYN with a new ISN on a known 4-tuple starts a new connection (port reuse).
+    if (f !== undefined && isSyn) {
+      const flow = flows[f];
+      const sameClient = flow.clientAddr === src && flow.clientPort === sp;
+      if (!(sameClient && flow.isn[0] === c.seq[row])) f = undefined;
+    }
+    if (f === undefined) {
+      f = flows.length;
+      flows.push(newFlow(t, row, kind, sp, dp));
+      inner.set(k2, f);
+    }
+    const flow = flows[f];
+    const portsMatch = kind === "tcp" || kind === "udp" ? sp === flow.clientPort : true;
+    const dir = src === flow.clientAddr && portsMatch ? 0 : 1;
+    flowOfRow[row] = f;
+    directionOfRow[row] = dir;
+    flow.packets[dir]++;
+    if (kind === "tcp" && tcpFlags & TcpFlag.SYN) {
+      const side = tcpFlags & TcpFlag.ACK ? 1 : 0;
+      if (side === dir && flow.isn[side] === null) flow.isn[side] = c.seq[row];
+    }
+  }
+
+  const flowRowStart = new Uint32Array(flows.length + 1);
+  for (let row = 0; row < n; row++) if (flowOfRow[row] !== NO_FLOW) flowRowStart[flowOfRow[row] + 1]++;
+  for (let f = 0; f < flows.length; f++) flowRowStart[f + 1] += flowRowStart[f];
+  const fill = flowRowStart.slice(0, flows.length);
+  const flowRows = new Uint32Array(flowRowStart[flows.length]);
+  for (let row = 0; row < n; row++) if (flowOfRow[row] !== NO_FLOW) flowRows[fill[flowOfRow[row]]++] = row;
+  return { flows, flowOfRow, directionOfRow, flowRowStart, flowRows };
+}
+
+function newFlow(t: PacketTable, row: number, kind: FlowKind, sp: number, dp: number): Flow {
+  const c = t.columns;
+  const src = c.src[row];
+  const dst = c.dst[row];
+  let clientIsSrc = true;
+  let clientBy = "first packet";
+  const tcpFlags = c.tcpFlags[row];
+  if (kind === "tcp" && tcpFlags & TcpFlag.SYN) {
+    clientIsSrc = !(tcpFlags & TcpFlag.ACK);
+    clientBy = clientIsSrc ? "syn" : "syn-ack";
+  } else if (kind === "icmp" || kind === "icmpv6") {
+    const type = c.srcPort[row] >> 8;
+    if (ICMP_ECHO_REQUEST.has(type) || ICMP_ECHO_REPLY.has(type)) {
+      clientIsSrc = ICMP_ECHO_REQUEST.has(type);
+      clientBy = "echo-request";
+    }
+  } else if ((kind === "tcp" || kind === "udp") && (looksLikeService(sp, dp) || looksLikeService(dp, sp))) {
+    clientIsSrc = looksLikeService(dp, sp);
+    clientBy = "well-known port";
+  }
+  const echo = (kind === "icmp" || kind === "icmpv6") && sp === dp && sp !== 0;
+  return {
+    kind,
+    protocol: c.protocol[row],
+    family: c.l3[row] === L3.IPV6 ? 6 : 4,
+    clientAddr: clientIsSrc ? src : dst,
+    serverAddr: clientIsSrc ? dst : src,
+    clientPort: kind === "tcp" || kind === "udp" ? (clientIsSrc ? sp : dp) : 0,
+    serverPort: kind === "tcp" || kind === "udp" ? (clientIsSrc ? dp : sp) : 0,
+    icmpId: echo ? sp : -1,
+    packets: [0, 0],
+    isn: [null, null],
+    clientBy,
+  };
+}
+
+/** Wireshark-style endpoint text: "10.0.0.1:80", "[2001:db8::1]:443", a bare address for ICMP. */
+export function endpointText(t: PacketTable, flow: Flow, side: "client" | "server"): string {
+  const addr = t.addresses.text[side === "client" ? flow.clientAddr : flow.serverAddr];
+  if (flow.kind !== "tcp" && flow.kind !== "udp") return addr;
+  const port = side === "client" ? flow.clientPort : flow.serverPort;
+  return flow.family === 6 ? `[${addr}]:${port}` : `${addr}:${port}`;
+}

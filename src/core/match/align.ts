@@ -1,0 +1,188 @@
+// Packet alignment within one paired session and one direction: maps each sender-side
+// packet to its receiver-side copy. First by exact identity (FIFO per identity, so
+// duplicates and retransmissions pair in time order), then without IP ID, then by headers
+// only (payload changed in flight), then TCP data by sequence range (TSO/GRO: one
+// super-segment on one side, several segments on the other).
+
+import { identityOf, type Identity } from "./identity";
+import type { PacketTable } from "../model/packet-table";
+
+/** One side of a session direction: its rows in time order and their times on A's clock. */
+export interface DirectionSide {
+  table: PacketTable;
+  rows: number[];
+  /** Seconds on A's clock (relative to the diff's time origin), indexed by row. */
+  time: Float64Array;
+  /** Row -> matched row on the other side (-1 = none): shared across the whole capture. */
+  match: Int32Array;
+}
+
+export const PairBy = {
+  EXACT: 0,
+  LOOSE: 1,
+  HEADERS: 2,
+  RANGE: 3,
+} as const;
+
+/** Sink for pairs (sender row, receiver row); `segmented` when not one-to-one. */
+export type PairSink = (senderRow: number, receiverRow: number, by: number, segmented: boolean) => void;
+
+/** FIFO-per-identity matching of the still unmatched rows. */
+export function matchByIdentity(
+  sender: DirectionSide,
+  receiver: DirectionSide,
+  senderKey: (row: number) => Identity | null,
+  receiverKey: (row: number) => Identity | null,
+  by: number,
+  emit: PairSink,
+): void {
+  const queues = new Map<Identity, number[]>();
+  const heads = new Map<Identity, number>();
+  for (const r of receiver.rows) {
+    if (receiver.match[r] !== -1) continue;
+    const key = receiverKey(r);
+    if (key === null) continue;
+    const q = queues.get(key);
+    if (q) q.push(r);
+    else queues.set(key, [r]);
+  }
+  if (queues.size === 0) return;
+  for (const s of sender.rows) {
+    if (sender.match[s] !== -1) continue;
+    const key = senderKey(s);
+    if (key === null) continue;
+    const q = queues.get(key);
+    if (!q) continue;
+    const head = heads.get(key) ?? 0;
+    if (head >= q.length) continue;
+    heads.set(key, head + 1);
+    const r = q[head];
+    sender.match[s] = r;
+    receiver.match[r] = s;
+    emit(s, r, by, false);
+  }
+}
+
+/** Most frequent (receiver seq - sender seq) mod 2^32 over the direction's matched TCP rows. */
+export function sequenceOffset(sender: DirectionSide, receiver: DirectionSide): number | null {
+  const counts = new Map<number, number>();
+  for (const s of sender.rows) {
+    const r = sender.match[s];
+    if (r < 0) continue;
+    const d = (receiver.table.columns.seq[r] - sender.table.columns.seq[s]) >>> 0;
+    counts.set(d, (counts.get(d) ?? 0) + 1);
+  }
+  let best: number | null = null;
+  let bestCount = 0;
+  for (const [d, n] of counts) if (n > bestCount) [best, bestCount] = [d, n];
+  return best;
+}
+
+/** TCP header identity (flags, seq, ack, timestamps, IP ID) in the receiver's sequence space: finds payload changes. */
+export function tcpHeaderKey(table: PacketTable, seqOffset: number, ackOffset: number): (row: number) => Identity {
+  const c = table.columns;
+  return (row) =>
+    identityOf([c.tcpFlags[row], (c.seq[row] + seqOffset) >>> 0, (c.ack[row] + ackOffset) >>> 0, c.tsVal[row], c.tsEcr[row], c.ipId[row]]);
+}
+
+interface Segment {
+  row: number;
+  start: number;
+  end: number;
+  time: number;
+}
+
+function segmentsByStart(side: DirectionSide, seqOffset: number): Map<number, Segment[]> {
+  const c = side.table.columns;
+  const byStart = new Map<number, Segment[]>();
+  for (const row of side.rows) {
+    if (side.match[row] !== -1 || c.protocol[row] !== 6 || c.payloadLength[row] === 0) continue;
+    const start = (c.seq[row] + seqOffset) >>> 0;
+    const seg = { row, start, end: (start + c.payloadLength[row]) >>> 0, time: side.time[row] };
+    const list = byStart.get(start);
+    if (list) list.push(seg);
+    else byStart.set(start, [seg]);
+  }
+  return byStart;
+}
+
+/** Latest unused sender segment at `start` sent no later than `before`. */
+function pickSender(list: Segment[] | undefined, isUsed: (row: number) => boolean, before: number): Segment | null {
+  let best: Segment | null = null;
+  for (const seg of list ?? []) if (!isUsed(seg.row) && seg.time <= before && (!best || seg.time > best.time)) best = seg;
+  return best;
+}
+
+/** Earliest unused receiver segment at `start` received no earlier than `after`. */
+function pickReceiver(list: Segment[] | undefined, isUsed: (row: number) => boolean, after: number): Segment | null {
+  let best: Segment | null = null;
+  for (const seg of list ?? []) if (!isUsed(seg.row) && seg.time >= after && (!best || seg.time < best.time)) best = seg;
+  return best;
+}
+
+const MAX_SEGMENTS = 256;
+
+/**
+ * TCP data by sequence range: grows a group of sender and receiver segments from a common
+ * start until both end at the same sequence number, so one super-segment pairs with its
+ * pieces (TSO) and several segments with one merged copy (GRO). `slack` (s) tolerates
+ * clock error: a copy may not be received more than that before it was sent.
+ */
+export function matchBySequenceRange(
+  sender: DirectionSide,
+  receiver: DirectionSide,
+  seqOffset: number,
+  slack: number,
+  emit: PairSink,
+): void {
+  const senderStarts = segmentsByStart(sender, seqOffset);
+  const receiverStarts = segmentsByStart(receiver, 0);
+  if (senderStarts.size === 0 || receiverStarts.size === 0) return;
+  const receiverSegs = [...receiverStarts.values()].flat().sort((x, y) => x.time - y.time);
+  const used = new Set<number>();
+  for (const first of receiverSegs) {
+    if (used.has(first.row)) continue;
+    const firstSent = pickSender(senderStarts.get(first.start), (row) => used.has(row), first.time + slack);
+    if (!firstSent) continue;
+    const sent = [firstSent];
+    const received = [first];
+    let endS = firstSent.end;
+    let endR = first.end;
+    const taken = new Set([firstSent.row, first.row]);
+    const isUsed = (row: number) => used.has(row) || taken.has(row);
+    let ok = true;
+    while (endS !== endR && sent.length + received.length < MAX_SEGMENTS) {
+      // Compare positions modulo 2^32 relative to the group's start.
+      const relS = (endS - first.start) >>> 0;
+      const relR = (endR - first.start) >>> 0;
+      const next =
+        relS < relR
+          ? pickSender(senderStarts.get(endS), isUsed, received[received.length - 1].time + slack)
+          : pickReceiver(receiverStarts.get(endR), isUsed, sent[0].time - slack);
+      if (!next) {
+        ok = false;
+        break;
+      }
+      taken.add(next.row);
+      if (relS < relR) {
+        sent.push(next);
+        endS = next.end;
+      } else {
+        received.push(next);
+        endR = next.end;
+      }
+    }
+    if (!ok || endS !== endR) continue;
+    for (const row of taken) used.add(row);
+    const segmented = sent.length > 1 || received.length > 1;
+    for (const s of sent) {
+      for (const r of received) {
+        const overlaps = ((r.start - s.start) >>> 0) < ((s.end - s.start) >>> 0) || ((s.start - r.start) >>> 0) < ((r.end - r.start) >>> 0);
+        if (!overlaps) continue;
+        if (sender.match[s.row] === -1) sender.match[s.row] = r.row;
+        if (receiver.match[r.row] === -1) receiver.match[r.row] = s.row;
+        emit(s.row, r.row, PairBy.RANGE, segmented);
+      }
+    }
+  }
+}

@@ -1,0 +1,119 @@
+// Clock model between the two captures: skew from the slopes of the lower envelopes of the
+// delays of matched packets in each direction (Moon, Skelly, Towsley 1999: the LP line under
+// all points that minimises the summed distance is the lower convex hull edge spanning the
+// mean time), offset from the assumption that the minimum one-way delay is equal both ways.
+
+import type { ClockModel } from "./types";
+
+/** One matched packet: x = tB - tB0 (s); y = receiver time minus sender time as read (s). */
+export interface DelaySamples {
+  x: number[];
+  y: number[];
+}
+
+export interface Line {
+  intercept: number;
+  slope: number;
+  /** Time span (s) of the samples the line was fitted on. */
+  span: number;
+}
+
+/** Lower envelope line of (x, y) points (Moon et al.); null without samples. */
+export function lowerEnvelope(samples: DelaySamples): Line | null {
+  const n = samples.x.length;
+  if (n === 0) return null;
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => samples.x[i] - samples.x[j] || samples.y[i] - samples.y[j]);
+  const hull: number[] = [];
+  for (const i of order) {
+    while (hull.length >= 2) {
+      const o = hull[hull.length - 2];
+      const a = hull[hull.length - 1];
+      const cross = (samples.x[a] - samples.x[o]) * (samples.y[i] - samples.y[o]) - (samples.y[a] - samples.y[o]) * (samples.x[i] - samples.x[o]);
+      if (cross <= 0) hull.pop();
+      else break;
+    }
+    if (hull.length === 1 && samples.x[hull[0]] === samples.x[i]) continue;
+    hull.push(i);
+  }
+  const span = samples.x[order[n - 1]] - samples.x[order[0]];
+  if (hull.length === 1 || span === 0) {
+    let min = Infinity;
+    for (const y of samples.y) min = Math.min(min, y);
+    return { intercept: min, slope: 0, span: 0 };
+  }
+  let mean = 0;
+  for (const x of samples.x) mean += x / n;
+  for (let k = 0; k + 1 < hull.length; k++) {
+    const a = hull[k];
+    const b = hull[k + 1];
+    if (samples.x[b] >= mean || k + 2 === hull.length) {
+      const slope = (samples.y[b] - samples.y[a]) / (samples.x[b] - samples.x[a]);
+      return { intercept: samples.y[a] - slope * samples.x[a], slope, span };
+    }
+  }
+  return null;
+}
+
+function minimumBelow(samples: DelaySamples, slope: number): number {
+  let min = Infinity;
+  for (let i = 0; i < samples.x.length; i++) min = Math.min(min, samples.y[i] - slope * samples.x[i]);
+  return min;
+}
+
+export const EQUAL_MIN_DELAY =
+  "The minimum one-way delay is assumed equal in both directions: the offset is half the difference of the two lower envelopes. Delays above each direction's minimum do not depend on this assumption.";
+
+/**
+ * c2s: y = tB - tA of client-to-server packets; s2c: y = tA - tB of server-to-client packets;
+ * both with x = tB - tB0. Model: tB - tA = offset + skew x + delay.
+ */
+export function estimateClock(
+  c2s: DelaySamples,
+  s2c: DelaySamples,
+  referenceB: number,
+  given?: { offsetSeconds: number; skewPpm?: number },
+): ClockModel {
+  let offset = 0;
+  let skew = 0;
+  let assumption = EQUAL_MIN_DELAY;
+  let source: ClockModel["source"] = "estimated";
+  if (given) {
+    offset = given.offsetSeconds;
+    skew = (given.skewPpm ?? 0) * 1e-6;
+    source = "given";
+    assumption = "Offset and skew given by the user; one-way delays rest on them.";
+  } else {
+    const up = lowerEnvelope(c2s);
+    const down = lowerEnvelope(s2c);
+    // Each envelope's slope measures the skew (with opposite signs); trust each by its time span.
+    const spans = (up?.span ?? 0) + (down?.span ?? 0);
+    if (spans > 0) skew = ((up?.span ?? 0) * (up?.slope ?? 0) - (down?.span ?? 0) * (down?.slope ?? 0)) / spans;
+    if (up && down) {
+      offset = (minimumBelow(c2s, skew) - minimumBelow(s2c, -skew)) / 2;
+    } else if (up) {
+      offset = minimumBelow(c2s, skew);
+      assumption = "Only client-to-server packets were matched: the offset assumes a zero minimum delay that way.";
+    } else if (down) {
+      offset = -minimumBelow(s2c, -skew);
+      assumption = "Only server-to-client packets were matched: the offset assumes a zero minimum delay that way.";
+    } else {
+      assumption = "No packet was matched: the clocks are taken as equal.";
+    }
+  }
+  const minUp = c2s.x.length ? (minimumBelow(c2s, skew) - offset) * 1e3 : null;
+  const minDown = s2c.x.length ? (minimumBelow(s2c, -skew) + offset) * 1e3 : null;
+  return {
+    offsetSeconds: offset,
+    skewPpm: skew * 1e6,
+    referenceB,
+    assumption,
+    source,
+    minDelayMs: { clientToServer: minUp, serverToClient: minDown },
+    samples: { clientToServer: c2s.x.length, serverToClient: s2c.x.length },
+  };
+}
+
+/** B's timestamp on A's clock; `tB` and `referenceB` in seconds from any common origin. */
+export function bOnAClock(offsetSeconds: number, skewPpm: number, referenceB: number, tB: number): number {
+  return tB - offsetSeconds - skewPpm * 1e-6 * (tB - referenceB);
+}

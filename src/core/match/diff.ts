@@ -1,0 +1,600 @@
+// Compares two captures of the same traffic: pairs sessions across NAT, aligns their
+// packets, fits the clock model, and turns what is left over into events (lost, injected,
+// duplicated, reordered, modified, outside the other capture's window).
+
+import { buildFlowTable, endpointText, type FlowTable } from "../flows/flow-table";
+import type { PacketTable } from "../model/packet-table";
+import { buildFindings } from "../findings/findings";
+import { matchByIdentity, matchBySequenceRange, PairBy, sequenceOffset, tcpHeaderKey, type DirectionSide } from "./align";
+import { bOnAClock, estimateClock, type DelaySamples } from "./clock";
+import { exactIdentity, identityOf, looseIdentity } from "./identity";
+import { pairFlows } from "./pairing";
+import { comparePair, RewriteTally, tallyRewrites } from "./rewrites";
+import { NO_SESSION, planSessions, type SessionPlan } from "./sessions";
+import {
+  Direction,
+  RowFlag,
+  RowStatus,
+  directionName,
+  type AlignedRows,
+  type CaptureSummary,
+  type ClockModel,
+  type DiffEvent,
+  type DiffOptions,
+  type DiffResult,
+  type Rewrite,
+  type Session,
+  type SessionCounts,
+} from "./types";
+
+/** Seconds of clock error tolerated when a copy seems to arrive before it was sent. */
+const CAUSALITY_SLACK = 0.002;
+
+function firstSecond(a: PacketTable, b: PacketTable): number {
+  let min = Infinity;
+  for (const t of [a, b]) for (let i = 0; i < t.count; i++) min = Math.min(min, t.columns.tsSec[i]);
+  return Number.isFinite(min) ? min : 0;
+}
+
+function relativeTimes(t: PacketTable, origin: number): Float64Array {
+  const out = new Float64Array(t.count);
+  for (let i = 0; i < t.count; i++) out[i] = t.columns.tsSec[i] - origin + t.columns.tsNsec[i] * 1e-9;
+  return out;
+}
+
+function identities(t: PacketTable, flows: FlowTable, of: (t: PacketTable, row: number) => number): Float64Array {
+  const out = new Float64Array(t.count);
+  for (let row = 0; row < t.count; row++) if (flows.flowOfRow[row] !== 0xffffffff) out[row] = of(t, row);
+  return out;
+}
+
+function range(times: Float64Array): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of times) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
+}
+
+/** Rows of each (session, direction), sorted by time. */
+function bucketRows(count: number, sessions: number, sessionOf: Uint32Array, directionOf: Uint8Array, time: Float64Array): number[][] {
+  const buckets: number[][] = Array.from({ length: sessions * 2 }, () => []);
+  for (let row = 0; row < count; row++) if (sessionOf[row] !== NO_SESSION) buckets[sessionOf[row] * 2 + directionOf[row]].push(row);
+  for (const b of buckets) b.sort((x, y) => time[x] - time[y] || x - y);
+  return buckets;
+}
+
+/** Growable columns of pairs (row in A, row in B) before they become AlignedRows. */
+class PairList {
+  a: number[] = [];
+  b: number[] = [];
+  session: number[] = [];
+  direction: number[] = [];
+  by: number[] = [];
+  segmented: boolean[] = [];
+  duplicate: boolean[] = [];
+  flags: number[] = [];
+  push(rowA: number, rowB: number, session: number, direction: number, by: number, segmented: boolean, duplicate: boolean): void {
+    this.a.push(rowA);
+    this.b.push(rowB);
+    this.session.push(session);
+    this.direction.push(direction);
+    this.by.push(by);
+    this.segmented.push(segmented);
+    this.duplicate.push(duplicate);
+    this.flags.push(segmented ? RowFlag.SEGMENTED : 0);
+  }
+  get length(): number {
+    return this.a.length;
+  }
+}
+
+function summary(t: PacketTable): CaptureSummary {
+  let first: number | null = null;
+  let last: number | null = null;
+  for (let i = 0; i < t.count; i++) {
+    const v = t.columns.tsSec[i] + t.columns.tsNsec[i] * 1e-9;
+    if (first === null || v < first) first = v;
+    if (last === null || v > last) last = v;
+  }
+  return { file: t.file, format: t.format, packets: t.count, firstTime: first, lastTime: last };
+}
+
+function emptyCounts(): SessionCounts {
+  return { matched: 0, lost: 0, injected: 0, duplicated: 0, reordered: 0, modified: 0, outsideWindow: 0 };
+}
+
+function protocolOf(kind: string): Session["protocol"] {
+  return kind === "tcp" || kind === "udp" || kind === "icmp" || kind === "icmpv6" ? kind : "other";
+}
+
+export function diffCaptures(a: PacketTable, b: PacketTable, options: DiffOptions = {}): DiffResult {
+  const flowsA = buildFlowTable(a);
+  const flowsB = buildFlowTable(b);
+  const origin = firstSecond(a, b);
+  const timeA = relativeTimes(a, origin);
+  const timeB = relativeTimes(b, origin);
+  const exactA = identities(a, flowsA, exactIdentity);
+  const exactB = identities(b, flowsB, exactIdentity);
+  const flowPairs = pairFlows(
+    flowsA,
+    exactA,
+    identities(a, flowsA, looseIdentity),
+    flowsB,
+    exactB,
+    identities(b, flowsB, looseIdentity),
+    options,
+  );
+  const plan = planSessions(a, flowsA, b, flowsB, flowPairs);
+  const nSessions = plan.plans.length;
+  const bucketsA = bucketRows(a.count, nSessions, plan.sessionOfA, plan.directionOfA, timeA);
+  const bucketsB = bucketRows(b.count, nSessions, plan.sessionOfB, plan.directionOfB, timeB);
+  const matchA = new Int32Array(a.count).fill(-1);
+  const matchB = new Int32Array(b.count).fill(-1);
+  const duplicateA = new Uint8Array(a.count);
+  const duplicateB = new Uint8Array(b.count);
+  const pairs = new PairList();
+  const mappedB = new Float64Array(b.count);
+
+  const sides = (s: number, d: number): { sender: DirectionSide; receiver: DirectionSide } => {
+    const sideA: DirectionSide = { table: a, rows: bucketsA[s * 2 + d], time: timeA, match: matchA };
+    const sideB: DirectionSide = { table: b, rows: bucketsB[s * 2 + d], time: mappedB, match: matchB };
+    return d === Direction.CLIENT_TO_SERVER ? { sender: sideA, receiver: sideB } : { sender: sideB, receiver: sideA };
+  };
+  const emitFor = (s: number, d: number) => (senderRow: number, receiverRow: number, by: number, segmented: boolean) => {
+    const [rowA, rowB] = d === Direction.CLIENT_TO_SERVER ? [senderRow, receiverRow] : [receiverRow, senderRow];
+    pairs.push(rowA, rowB, s, d, by, segmented, false);
+  };
+  const paired = plan.plans.filter((p) => p.pair !== null || (p.flowA >= 0 && p.flowB >= 0));
+
+  // Phase 1: exact identities; then copies of an already matched identity are duplicates.
+  for (const p of paired) {
+    for (const d of [0, 1]) {
+      const { sender, receiver } = sides(p.id, d);
+      const exactS = sender.table === a ? exactA : exactB;
+      const exactR = receiver.table === a ? exactA : exactB;
+      matchByIdentity(sender, receiver, (r) => exactS[r], (r) => exactR[r], PairBy.EXACT, emitFor(p.id, d));
+      const firstCopy = new Map<number, number>();
+      for (const r of receiver.rows) if (receiver.match[r] >= 0 && !firstCopy.has(exactR[r])) firstCopy.set(exactR[r], receiver.match[r]);
+      for (const r of receiver.rows) {
+        if (receiver.match[r] !== -1) continue;
+        const original = firstCopy.get(exactR[r]);
+        if (original === undefined) continue;
+        receiver.match[r] = original;
+        (receiver.table === a ? duplicateA : duplicateB)[r] = 1;
+        const [rowA, rowB] = d === Direction.CLIENT_TO_SERVER ? [original, r] : [r, original];
+        pairs.push(rowA, rowB, p.id, d, PairBy.EXACT, false, true);
+      }
+    }
+  }
+
+  const fitClock = (): ClockModel => {
+    const up: DelaySamples = { x: [], y: [] };
+    const down: DelaySamples = { x: [], y: [] };
+    for (let i = 0; i < pairs.length; i++) {
+      if (pairs.duplicate[i] || pairs.segmented[i]) continue;
+      const tA = timeA[pairs.a[i]];
+      const tB = timeB[pairs.b[i]];
+      if (pairs.direction[i] === Direction.CLIENT_TO_SERVER) {
+        up.x.push(tB - referenceB);
+        up.y.push(tB - tA);
+      } else {
+        down.x.push(tB - referenceB);
+        down.y.push(tA - tB);
+      }
+    }
+    return estimateClock(up, down, referenceB + origin, options.clock);
+  };
+  const referenceB = b.count ? range(timeB)[0] : 0;
+  let clock = fitClock();
+  const mapB = () => {
+    for (let row = 0; row < b.count; row++) mappedB[row] = bOnAClock(clock.offsetSeconds, clock.skewPpm, referenceB, timeB[row]);
+  };
+  mapB();
+
+  // Phase 2: without IP ID, then by headers (payload changed), then TCP data by sequence range.
+  const looseKey = (t: PacketTable) => (row: number) => looseIdentity(t, row);
+  const seqDelta = new Map<number, [number, number]>();
+  for (const p of paired) {
+    for (const d of [0, 1]) {
+      const { sender, receiver } = sides(p.id, d);
+      matchByIdentity(sender, receiver, looseKey(sender.table), looseKey(receiver.table), PairBy.LOOSE, emitFor(p.id, d));
+    }
+    const isTcp = p.flowA >= 0 && flowsA.flows[p.flowA].kind === "tcp";
+    // Sequence offsets as "B minus A" per direction (ISN-randomising firewalls), from the pairs so far.
+    const delta: [number, number] = [0, 0];
+    if (isTcp) {
+      const up = sides(p.id, 0);
+      const down = sides(p.id, 1);
+      const o0 = sequenceOffset(up.sender, up.receiver);
+      const o1 = sequenceOffset(down.sender, down.receiver);
+      const isnA = flowsA.flows[p.flowA].isn;
+      const fb = flowsB.flows[p.flowB];
+      const isnB = p.pair && !p.pair.sameOrientation ? [fb.isn[1], fb.isn[0]] : fb.isn;
+      const fromIsn = (d: number) => (isnA[d] !== null && isnB[d] !== null ? ((isnB[d] as number) - (isnA[d] as number)) >>> 0 : 0);
+      delta[0] = o0 ?? fromIsn(0);
+      delta[1] = o1 !== null ? -o1 >>> 0 : fromIsn(1);
+    }
+    seqDelta.set(p.id, delta);
+    for (const d of [0, 1]) {
+      const { sender, receiver } = sides(p.id, d);
+      const emit = emitFor(p.id, d);
+      if (isTcp) {
+        // Offsets that carry the sender's sequence and ack numbers into the receiver's space.
+        const seqOff = d === 0 ? delta[0] : -delta[1] >>> 0;
+        const ackOff = d === 0 ? delta[1] : -delta[0] >>> 0;
+        matchByIdentity(sender, receiver, tcpHeaderKey(sender.table, seqOff, ackOff), tcpHeaderKey(receiver.table, 0, 0), PairBy.HEADERS, emit);
+        matchBySequenceRange(sender, receiver, seqOff, CAUSALITY_SLACK, emit);
+      } else {
+        const headerKey = (t: PacketTable) => (row: number) =>
+          t.columns.ipId[row] === 0 ? null : identityOf([t.columns.protocol[row], t.columns.ipId[row], t.columns.srcPort[row] >> 8, t.columns.seq[row]]);
+        matchByIdentity(sender, receiver, headerKey(sender.table), headerKey(receiver.table), PairBy.HEADERS, emit);
+      }
+    }
+  }
+  if (!options.clock) {
+    clock = fitClock();
+    mapB();
+  }
+
+  // One-way delays and their minimum per direction (over one-to-one and segmented pairs alike).
+  const owd = new Float64Array(pairs.length);
+  const minOwd = [Infinity, Infinity];
+  for (let i = 0; i < pairs.length; i++) {
+    const tA = timeA[pairs.a[i]];
+    const tB = mappedB[pairs.b[i]];
+    owd[i] = pairs.direction[i] === Direction.CLIENT_TO_SERVER ? tB - tA : tA - tB;
+    if (!pairs.duplicate[i]) minOwd[pairs.direction[i]] = Math.min(minOwd[pairs.direction[i]], owd[i]);
+  }
+  const minDelay = (d: number) => (Number.isFinite(minOwd[d]) ? minOwd[d] : 0);
+
+  const sessions: Session[] = plan.plans.map((p) => buildSession(p, a, flowsA, b, flowsB));
+  const events: DiffEvent[] = [];
+  const [startA, endA] = range(timeA);
+  const [startB, endB] = range(mappedB);
+  const windowOf = (capture: 0 | 1) => (capture === 0 ? [startA, endA] : [startB, endB]);
+
+  // Rewrites and per-packet modifications over one-to-one pairs.
+  const tallies = plan.plans.map(() => [new RewriteTally(), new RewriteTally()]);
+  const sendRecv = (i: number) =>
+    pairs.direction[i] === Direction.CLIENT_TO_SERVER
+      ? { ts: a, s: pairs.a[i], tr: b, r: pairs.b[i], sCap: 0 as const, rCap: 1 as const }
+      : { ts: b, s: pairs.b[i], tr: a, r: pairs.a[i], sCap: 1 as const, rCap: 0 as const };
+  for (let i = 0; i < pairs.length; i++) {
+    if (pairs.duplicate[i] || pairs.segmented[i]) continue;
+    const { ts, s, tr, r } = sendRecv(i);
+    tallyRewrites(tallies[pairs.session[i]][pairs.direction[i]], ts, s, tr, r);
+  }
+  let ttlSign = 0;
+  for (let i = 0; i < pairs.length; i++) {
+    const { ts, s, tr, r, sCap, rCap } = sendRecv(i);
+    const sid = pairs.session[i];
+    const d = pairs.direction[i];
+    const dirName = directionName(d);
+    const counts = sessions[sid].counts;
+    ttlSign += Math.sign(ts.columns.ttl[s] - tr.columns.ttl[r]);
+    if (pairs.duplicate[i]) {
+      counts.duplicated++;
+      const originalReceiver = (rCap === 0 ? matchA : matchB)[s];
+      events.push({
+        kind: "duplicated",
+        session: sid,
+        direction: dirName,
+        frames: [
+          { capture: sCap, frame: s + 1 },
+          { capture: rCap, frame: originalReceiver + 1 },
+          { capture: rCap, frame: r + 1 },
+        ],
+        detail: "another copy of a packet already received",
+      });
+      continue;
+    }
+    counts.matched++;
+    if (pairs.segmented[i]) continue;
+    const delta = seqDelta.get(sid) ?? [0, 0];
+    const seqOff = d === 0 ? delta[0] : -delta[1] >>> 0;
+    const ackOff = d === 0 ? delta[1] : -delta[0] >>> 0;
+    const cmp = comparePair(ts, s, tr, r, tallies[sid][d], seqOff, ackOff);
+    if (cmp.offload) pairs.flags[i] |= RowFlag.CHECKSUM_OFFLOAD;
+    if (cmp.fields.length) {
+      pairs.flags[i] |= RowFlag.MODIFIED;
+      counts.modified++;
+      events.push({
+        kind: "modified",
+        session: sid,
+        direction: dirName,
+        frames: [
+          { capture: sCap, frame: s + 1 },
+          { capture: rCap, frame: r + 1 },
+        ],
+        fields: cmp.fields,
+        detail: "changed in flight beyond the session's rewrites",
+      });
+    }
+  }
+
+  markReordering(pairs, timeA, mappedB, sessions, events);
+
+  // Leftovers: sent and not received (lost), received and not sent (injected), or outside the other capture's window.
+  const single: { row: number; capture: 0 | 1; session: number; direction: number; status: number }[] = [];
+  for (const p of plan.plans) {
+    const isPaired = p.flowA >= 0 && p.flowB >= 0;
+    const crosses = isPaired || p.towardOther;
+    const retransmitted = new Map<string, number>();
+    for (const d of [0, 1]) {
+      for (const capture of [0, 1] as const) {
+        const rows = (capture === 0 ? bucketsA : bucketsB)[p.id * 2 + d];
+        const match = capture === 0 ? matchA : matchB;
+        const table = capture === 0 ? a : b;
+        const senderCapture = d === Direction.CLIENT_TO_SERVER ? 0 : 1;
+        for (const row of rows) {
+          if (match[row] !== -1) continue;
+          const t = capture === 0 ? timeA[row] : mappedB[row];
+          let status: number = RowStatus.ONE_SIDED;
+          if (crosses) {
+            const isSender = capture === senderCapture;
+            const [lo, hi] = windowOf(isSender ? (capture === 0 ? 1 : 0) : senderCapture);
+            const expected = isSender ? t + minDelay(d) : t - minDelay(d);
+            const inside = expected >= lo && expected <= hi;
+            status = !inside ? RowStatus.OUTSIDE_WINDOW : isSender ? RowStatus.LOST : RowStatus.INJECTED;
+          }
+          single.push({ row, capture, session: p.id, direction: d, status });
+          if (status === RowStatus.ONE_SIDED) continue;
+          const counts = sessions[p.id].counts;
+          const kind = status === RowStatus.LOST ? "lost" : status === RowStatus.INJECTED ? "injected" : "outside-window";
+          if (status === RowStatus.LOST) counts.lost++;
+          else if (status === RowStatus.INJECTED) counts.injected++;
+          else counts.outsideWindow++;
+          let detail: string | undefined;
+          if (status === RowStatus.LOST && table.columns.protocol[row] === 6 && table.columns.payloadLength[row] > 0) {
+            const key = `${d}:${table.columns.seq[row]}`;
+            const n = (retransmitted.get(key) ?? 0) + 1;
+            retransmitted.set(key, n);
+            if (n > 1) detail = `retransmission ${n - 1} of the segment at seq ${table.columns.seq[row]}`;
+          }
+          events.push({ kind, session: p.id, direction: directionName(d), frames: [{ capture, frame: row + 1 }], ...(detail ? { detail } : {}) });
+        }
+      }
+    }
+  }
+
+  for (const s of sessions) {
+    const p = plan.plans[s.id];
+    if (s.sides.length === 1) {
+      const c = s.counts;
+      s.oneSided = !p.towardOther ? "local" : c.lost + c.injected > 0 ? "entirely-lost" : "outside-window";
+    } else {
+      s.rewrites = sessionRewrites(p, a, flowsA, b, flowsB, tallies[p.id], seqDelta.get(p.id) ?? [0, 0]);
+    }
+  }
+
+  const rows = buildRows(pairs, owd, minOwd, single, nSessions, timeA, mappedB);
+  const reversed = ttlSign < -2;
+  const result: DiffResult = {
+    version: 1,
+    captures: [summary(a), summary(b)],
+    clock,
+    sessions,
+    events: events.sort((x, y) => x.session - y.session),
+    rows,
+    findings: [],
+    reversed,
+  };
+  result.findings = buildFindings(result);
+  return result;
+}
+
+function buildSession(p: SessionPlan, a: PacketTable, flowsA: FlowTable, b: PacketTable, flowsB: FlowTable): Session {
+  const sides: Session["sides"] = [];
+  if (p.flowA >= 0) {
+    const f = flowsA.flows[p.flowA];
+    sides.push({
+      capture: 0,
+      client: endpointText(a, f, "client"),
+      server: endpointText(a, f, "server"),
+      flow: p.flowA,
+      extraFlows: p.extraA,
+      packets: f.packets[0] + f.packets[1] + p.extraA.reduce((n, x) => n + flowsA.flows[x].packets[0] + flowsA.flows[x].packets[1], 0),
+    });
+  }
+  if (p.flowB >= 0) {
+    const f = flowsB.flows[p.flowB];
+    const flipped = p.pair !== null && !p.pair.sameOrientation;
+    sides.push({
+      capture: 1,
+      client: endpointText(b, f, flipped ? "server" : "client"),
+      server: endpointText(b, f, flipped ? "client" : "server"),
+      flow: p.flowB,
+      extraFlows: p.extraB,
+      packets: f.packets[0] + f.packets[1] + p.extraB.reduce((n, x) => n + flowsB.flows[x].packets[0] + flowsB.flows[x].packets[1], 0),
+    });
+  }
+  const main = p.flowA >= 0 ? flowsA.flows[p.flowA] : flowsB.flows[p.flowB];
+  const evidence: string[] = [];
+  let confidence = 1;
+  if (p.pair) {
+    const fa = flowsA.flows[p.flowA];
+    const fb = flowsB.flows[p.flowB];
+    const smaller = Math.max(1, Math.min(fa.packets[0] + fa.packets[1], fb.packets[0] + fb.packets[1]));
+    if (p.pair.by === "manual") evidence.push("paired by hand");
+    else {
+      confidence = Math.min(1, p.pair.votes / smaller) * (1 - 0.5 ** p.pair.votes);
+      const what = p.pair.by === "exact" ? "payload, IP ID, TCP flags and timestamps" : "payload, TCP flags and timestamps; IP ID differs (rewritten, or IPv6 on one side)";
+      evidence.push(`${p.pair.votes} of ${smaller} packets have the same identity on both sides (${what})`);
+    }
+    const bClientPort = p.pair.sameOrientation ? fb.clientPort : fb.serverPort;
+    const bServerPort = p.pair.sameOrientation ? fb.serverPort : fb.clientPort;
+    if (fa.kind === "tcp" || fa.kind === "udp") {
+      evidence.push(fa.serverPort === bServerPort ? `server port ${fa.serverPort} on both sides` : `server port ${fa.serverPort} in A, ${bServerPort} in B`);
+      if (fa.clientPort === bClientPort) evidence.push(`client port ${fa.clientPort} kept`);
+    }
+    if (fa.kind === "tcp" && fa.isn[0] !== null) {
+      const isnB = p.pair.sameOrientation ? fb.isn[0] : fb.isn[1];
+      if (isnB === fa.isn[0]) evidence.push(`same client ISN ${fa.isn[0]}`);
+    }
+    if (fa.family !== fb.family) evidence.push(`IPv${fa.family} in A, IPv${fb.family} in B`);
+    if (p.pair.sameOrientation === false) evidence.push("B's flow is seen from the other end (client and server swapped by the heuristics)");
+  }
+  return {
+    id: p.id,
+    protocol: protocolOf(main.kind),
+    sides,
+    confidence: Math.round(confidence * 1000) / 1000,
+    evidence,
+    rewrites: [],
+    notes: p.notes,
+    ...(p.pair?.by === "manual" ? { manual: true } : {}),
+    counts: emptyCounts(),
+  };
+}
+
+function sessionRewrites(
+  p: SessionPlan,
+  a: PacketTable,
+  flowsA: FlowTable,
+  b: PacketTable,
+  flowsB: FlowTable,
+  tallies: RewriteTally[],
+  delta: [number, number],
+): Rewrite[] {
+  const fa = flowsA.flows[p.flowA];
+  const fb = flowsB.flows[p.flowB];
+  const flipped = p.pair !== null && !p.pair.sameOrientation;
+  const bClient = flipped ? { addr: fb.serverAddr, port: fb.serverPort } : { addr: fb.clientAddr, port: fb.clientPort };
+  const bServer = flipped ? { addr: fb.clientAddr, port: fb.clientPort } : { addr: fb.serverAddr, port: fb.serverPort };
+  const out: Rewrite[] = [];
+  const up = "client-to-server" as const;
+  const add = (field: string, direction: Rewrite["direction"], from: string | number, to: string | number) => {
+    if (String(from) !== String(to)) out.push({ field, direction, from: String(from), to: String(to) });
+  };
+  add("family", up, `IPv${fa.family}`, `IPv${fb.family}`);
+  add("src-address", up, a.addresses.text[fa.clientAddr], b.addresses.text[bClient.addr]);
+  if (fa.kind === "tcp" || fa.kind === "udp") add("src-port", up, fa.clientPort, bClient.port);
+  add("dst-address", up, a.addresses.text[fa.serverAddr], b.addresses.text[bServer.addr]);
+  if (fa.kind === "tcp" || fa.kind === "udp") add("dst-port", up, fa.serverPort, bServer.port);
+  if (fa.icmpId >= 0 && fb.icmpId >= 0) add("icmp-id", up, fa.icmpId, fb.icmpId);
+  if (fa.kind === "tcp") {
+    for (const d of [0, 1] as const) {
+      if (delta[d] === 0) continue;
+      const isnA = fa.isn[d];
+      const from = isnA ?? "A's sequence numbers";
+      const to = isnA !== null ? (isnA + delta[d]) >>> 0 : `shifted by ${delta[d]}`;
+      add("isn", directionName(d), from, to);
+    }
+  }
+  for (const d of [0, 1] as const) {
+    for (const field of ["ttl", "tos", "mss", "window-scale", "tcp-options", "ip-id"]) {
+      const s = tallies[d].stable(field);
+      if (s) add(field, directionName(d), s.from, s.to);
+    }
+  }
+  return out;
+}
+
+/** A packet arrived after one that was sent later: flag the late one (not the ones that overtook it). */
+function markReordering(pairs: PairList, timeA: Float64Array, mappedB: Float64Array, sessions: Session[], events: DiffEvent[]): void {
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < pairs.length; i++) {
+    if (pairs.duplicate[i]) continue;
+    const key = pairs.session[i] * 2 + pairs.direction[i];
+    const g = groups.get(key);
+    if (g) g.push(i);
+    else groups.set(key, [i]);
+  }
+  for (const [key, list] of groups) {
+    const d = key & 1;
+    const sendTime = (i: number) => (d === 0 ? timeA[pairs.a[i]] : mappedB[pairs.b[i]]);
+    const recvTime = (i: number) => (d === 0 ? mappedB[pairs.b[i]] : timeA[pairs.a[i]]);
+    const recvRow = (i: number) => (d === 0 ? pairs.b[i] : pairs.a[i]);
+    const sendRow = (i: number) => (d === 0 ? pairs.a[i] : pairs.b[i]);
+    list.sort((x, y) => sendTime(x) - sendTime(y) || sendRow(x) - sendRow(y));
+    let laterMin = Infinity;
+    let laterMinRow = Infinity;
+    for (let k = list.length - 1; k >= 0; k--) {
+      const i = list[k];
+      const t = recvTime(i);
+      const row = recvRow(i);
+      const overtaken = laterMin < t || (laterMin === t && laterMinRow < row);
+      if (overtaken && sendRow(i) !== (k + 1 < list.length ? sendRow(list[k + 1]) : -1)) {
+        pairs.flags[i] |= RowFlag.REORDERED;
+        const s = pairs.session[i];
+        sessions[s].counts.reordered++;
+        const sCap = d === 0 ? 0 : 1;
+        events.push({
+          kind: "reordered",
+          session: s,
+          direction: directionName(d),
+          frames: [
+            { capture: sCap, frame: sendRow(i) + 1 },
+            { capture: sCap === 0 ? 1 : 0, frame: row + 1 },
+          ],
+          detail: "arrived after a packet that was sent later",
+        });
+      }
+      if (t < laterMin || (t === laterMin && row < laterMinRow)) {
+        laterMin = t;
+        laterMinRow = row;
+      }
+    }
+  }
+}
+
+function buildRows(
+  pairs: PairList,
+  owd: Float64Array,
+  minOwd: number[],
+  single: { row: number; capture: 0 | 1; session: number; direction: number; status: number }[],
+  nSessions: number,
+  timeA: Float64Array,
+  mappedB: Float64Array,
+): AlignedRows {
+  const count = pairs.length + single.length;
+  const sessionOf = new Uint32Array(count);
+  const sortTime = new Float64Array(count);
+  for (let i = 0; i < pairs.length; i++) {
+    sessionOf[i] = pairs.session[i];
+    sortTime[i] = Math.min(timeA[pairs.a[i]], mappedB[pairs.b[i]]);
+  }
+  single.forEach((x, k) => {
+    sessionOf[pairs.length + k] = x.session;
+    sortTime[pairs.length + k] = x.capture === 0 ? timeA[x.row] : mappedB[x.row];
+  });
+  const order = Uint32Array.from({ length: count }, (_, i) => i).sort(
+    (x, y) => sessionOf[x] - sessionOf[y] || sortTime[x] - sortTime[y] || x - y,
+  );
+  const rows: AlignedRows = {
+    count,
+    session: new Uint32Array(count),
+    direction: new Uint8Array(count),
+    frameA: new Uint32Array(count),
+    frameB: new Uint32Array(count),
+    status: new Uint8Array(count),
+    flags: new Uint8Array(count),
+    owdMs: new Float64Array(count).fill(NaN),
+    aboveMinMs: new Float64Array(count).fill(NaN),
+    sessionRowStart: new Uint32Array(nSessions + 1),
+  };
+  order.forEach((i, k) => {
+    rows.session[k] = sessionOf[i];
+    rows.sessionRowStart[sessionOf[i] + 1]++;
+    if (i < pairs.length) {
+      rows.direction[k] = pairs.direction[i];
+      rows.frameA[k] = pairs.a[i] + 1;
+      rows.frameB[k] = pairs.b[i] + 1;
+      rows.status[k] = pairs.duplicate[i] ? RowStatus.DUPLICATED : RowStatus.MATCHED;
+      rows.flags[k] = pairs.flags[i];
+      rows.owdMs[k] = owd[i] * 1e3;
+      rows.aboveMinMs[k] = (owd[i] - minOwd[pairs.direction[i]]) * 1e3;
+    } else {
+      const x = single[i - pairs.length];
+      rows.direction[k] = x.direction;
+      if (x.capture === 0) rows.frameA[k] = x.row + 1;
+      else rows.frameB[k] = x.row + 1;
+      rows.status[k] = x.status;
+    }
+  });
+  for (let s = 0; s < nSessions; s++) rows.sessionRowStart[s + 1] += rows.sessionRowStart[s];
+  return rows;
+}

@@ -1,0 +1,83 @@
+// Packet identities: hashes of the fields that survive a path through NAT, routers and
+// proxies (payload, TCP flags and timestamps, IP ID, ICMP echo sequence), never of the
+// fields that middleboxes rewrite (addresses, ports, TTL, checksums, DSCP/ECN, MSS).
+
+import { PacketFlag, type PacketTable } from "../model/packet-table";
+
+/** An identity is a 52-bit integer held in a double: two 32-bit hash lanes, one cut to 20 bits. */
+export type Identity = number;
+
+function mix(h: number, v: number): number {
+  let k = Math.imul(v | 0, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function finish(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Folds a list of 32-bit values into one Identity (two independently seeded lanes). */
+export function identityOf(values: readonly number[]): Identity {
+  let h1 = 0x9747b28c;
+  let h2 = 0x1b56c4e9;
+  for (const v of values) {
+    h1 = mix(h1, v);
+    h2 = mix(h2, v ^ 0x5bd1e995);
+  }
+  return finish(h1) * 0x100000 + (finish(h2) & 0xfffff);
+}
+
+/** ICMP and ICMPv6 echo types mapped onto one numbering, so NAT64 pairs compare equal. */
+export function normalisedIcmpType(protocol: number, type: number): number {
+  if (protocol !== 58) return type;
+  if (type === 128) return 8;
+  if (type === 129) return 0;
+  return 1000 + type;
+}
+
+/** Protocol class shared by both families: ICMPv6 compares with ICMP. */
+function protocolClass(protocol: number): number {
+  return protocol === 58 ? 1 : protocol;
+}
+
+/**
+ * The fields of a row that identify the packet wherever it is seen. `withIpId` adds the IP
+ * ID (strong, but rewritten by some NATs and absent in IPv6); `withPayload` adds payload
+ * length and hash (left out to find copies whose payload a middlebox changed).
+ */
+export function identityFields(t: PacketTable, row: number, withIpId: boolean, withPayload: boolean): number[] {
+  const c = t.columns;
+  const protocol = c.protocol[row];
+  const fields = [protocolClass(protocol)];
+  // A truncated capture hashes only part of the payload, so the hash would differ between two snap lengths.
+  const complete = c.capturedLength[row] >= c.originalLength[row] && !(c.flags[row] & PacketFlag.TRUNCATED);
+  if (withPayload) fields.push(c.payloadLength[row], complete ? c.payloadHash[row] : 0);
+  if (withIpId) fields.push(c.ipId[row]);
+  if (protocol === 6) {
+    fields.push(c.tcpFlags[row]);
+    if (c.flags[row] & PacketFlag.TCP_TS) fields.push(c.tsVal[row], c.tsEcr[row]);
+  } else if (protocol === 1 || protocol === 58) {
+    const type = normalisedIcmpType(protocol, c.srcPort[row] >> 8);
+    fields.push(type, c.srcPort[row] & 0xff);
+    if (type === 0 || type === 8) fields.push(c.seq[row]);
+  }
+  return fields;
+}
+
+/** Exact identity (with IP ID and payload): the first and strongest way to pair two copies. */
+export function exactIdentity(t: PacketTable, row: number): Identity {
+  return identityOf(identityFields(t, row, true, true));
+}
+
+/** Identity without the IP ID: for paths that rewrite it, and for NAT64 (IPv6 has none). */
+export function looseIdentity(t: PacketTable, row: number): Identity {
+  return identityOf(identityFields(t, row, false, true));
+}

@@ -1,0 +1,116 @@
+// Flow pairing across NAT: index B's packet identities, let every packet of A vote for the
+// B flow holding the same identity, then assign pairs one-to-one by votes. Linear in the
+// packet count: no comparison of all flows with all flows.
+
+import { NO_FLOW, type Flow, type FlowTable } from "../flows/flow-table";
+import type { DiffOptions } from "./types";
+
+export interface FlowPair {
+  a: number;
+  b: number;
+  /** Packets of A whose identity was found in flow b. */
+  votes: number;
+  /** False when B's flow has client and server the other way round. */
+  sameOrientation: boolean;
+  /** "exact": identities with IP ID; "loose": without (IP ID rewritten, NAT64); "manual": by the user. */
+  by: "exact" | "loose" | "manual";
+}
+
+/** Identities shared by more flows than this say nothing about which flow is the partner. */
+const AMBIGUOUS = -1;
+
+function compatible(fa: Flow, fb: Flow): boolean {
+  const icmp = (f: Flow) => f.kind === "icmp" || f.kind === "icmpv6";
+  return fa.kind === fb.kind || (icmp(fa) && icmp(fb));
+}
+
+interface Tally {
+  same: number;
+  opposite: number;
+}
+
+function vote(
+  flowsA: FlowTable,
+  keysA: Float64Array,
+  flowsB: FlowTable,
+  keysB: Float64Array,
+  takenA: Uint8Array,
+  takenB: Uint8Array,
+): Map<number, Tally> {
+  const owner = new Map<number, number>();
+  for (let row = 0; row < keysB.length; row++) {
+    const f = flowsB.flowOfRow[row];
+    if (f === NO_FLOW || takenB[f]) continue;
+    const key = keysB[row];
+    const seen = owner.get(key);
+    if (seen === undefined) owner.set(key, row);
+    else if (seen !== AMBIGUOUS && flowsB.flowOfRow[seen] !== f) owner.set(key, AMBIGUOUS);
+  }
+  const nB = flowsB.flows.length;
+  const tallies = new Map<number, Tally>();
+  for (let row = 0; row < keysA.length; row++) {
+    const fa = flowsA.flowOfRow[row];
+    if (fa === NO_FLOW || takenA[fa]) continue;
+    const rowB = owner.get(keysA[row]);
+    if (rowB === undefined || rowB === AMBIGUOUS) continue;
+    const fb = flowsB.flowOfRow[rowB];
+    const id = fa * nB + fb;
+    let tally = tallies.get(id);
+    if (!tally) tallies.set(id, (tally = { same: 0, opposite: 0 }));
+    if (flowsA.directionOfRow[row] === flowsB.directionOfRow[rowB]) tally.same++;
+    else tally.opposite++;
+  }
+  return tallies;
+}
+
+function assign(
+  tallies: Map<number, Tally>,
+  flowsA: FlowTable,
+  flowsB: FlowTable,
+  takenA: Uint8Array,
+  takenB: Uint8Array,
+  rejected: Set<number>,
+  by: FlowPair["by"],
+  out: FlowPair[],
+): void {
+  const nB = flowsB.flows.length;
+  const ranked = [...tallies].sort((x, y) => y[1].same + y[1].opposite - (x[1].same + x[1].opposite) || x[0] - y[0]);
+  for (const [id, tally] of ranked) {
+    const a = Math.floor(id / nB);
+    const b = id - a * nB;
+    if (takenA[a] || takenB[b] || rejected.has(id)) continue;
+    if (!compatible(flowsA.flows[a], flowsB.flows[b])) continue;
+    takenA[a] = 1;
+    takenB[b] = 1;
+    out.push({ a, b, votes: tally.same + tally.opposite, sameOrientation: tally.same >= tally.opposite, by });
+  }
+}
+
+/**
+ * Pairs flows of A with flows of B: manual pairs first, then by exact identities, then the
+ * flows left over by identities without IP ID.
+ */
+export function pairFlows(
+  flowsA: FlowTable,
+  exactA: Float64Array,
+  looseA: Float64Array,
+  flowsB: FlowTable,
+  exactB: Float64Array,
+  looseB: Float64Array,
+  options: DiffOptions = {},
+): FlowPair[] {
+  const takenA = new Uint8Array(flowsA.flows.length);
+  const takenB = new Uint8Array(flowsB.flows.length);
+  const pairs: FlowPair[] = [];
+  for (const { a, b } of options.manualPairs ?? []) {
+    if (a < 0 || b < 0 || a >= takenA.length || b >= takenB.length || takenA[a] || takenB[b]) continue;
+    takenA[a] = 1;
+    takenB[b] = 1;
+    pairs.push({ a, b, votes: 0, sameOrientation: true, by: "manual" });
+  }
+  const nB = flowsB.flows.length;
+  const rejected = new Set((options.manualUnpairs ?? []).map(({ a, b }) => a * nB + b));
+  assign(vote(flowsA, exactA, flowsB, exactB, takenA, takenB), flowsA, flowsB, takenA, takenB, rejected, "exact", pairs);
+  assign(vote(flowsA, looseA, flowsB, looseB, takenA, takenB), flowsA, flowsB, takenA, takenB, rejected, "loose", pairs);
+  return pairs;
+}

@@ -1,0 +1,126 @@
+// What differs between the two copies of a packet: stable per-session rewrites (NAT
+// addresses and ports, TTL delta, DSCP, MSS clamp, ISN offset...) versus per-packet
+// modifications, and the checksum rule (bad at the sender, good at the receiver = offload).
+
+import { Checksum, L3, PacketFlag, TcpFlag, ipChecksumState, l4ChecksumState, type PacketTable } from "../model/packet-table";
+import type { FieldDiff } from "./types";
+
+/** Counts (from -> to) per field over a session direction, to tell a stable rewrite from a one-off change. */
+export class RewriteTally {
+  private readonly counts = new Map<string, Map<string, number>>();
+  pairs = 0;
+
+  add(field: string, from: string, to: string): void {
+    let m = this.counts.get(field);
+    if (!m) this.counts.set(field, (m = new Map()));
+    const key = `${from}\u0000${to}`;
+    m.set(key, (m.get(key) ?? 0) + 1);
+  }
+
+  /** The (from, to) seen in at least half of the pairs that carry the field, when it is a change. */
+  stable(field: string): { from: string; to: string } | null {
+    const m = this.counts.get(field);
+    if (!m) return null;
+    let total = 0;
+    let best = "";
+    let bestCount = 0;
+    for (const [k, n] of m) {
+      total += n;
+      if (n > bestCount) [best, bestCount] = [k, n];
+    }
+    const [from, to] = best.split("\u0000");
+    return from !== to && bestCount * 2 >= total ? { from, to } : null;
+  }
+
+  /** Whether (from, to) is what this field usually does in this direction. */
+  usual(field: string, from: string, to: string): boolean {
+    const s = this.stable(field);
+    return s ? s.from === from && s.to === to : from === to;
+  }
+}
+
+/** Header facts that a path may rewrite on every packet of a session. */
+export function tallyRewrites(tally: RewriteTally, ta: PacketTable, s: number, tb: PacketTable, r: number): void {
+  const a = ta.columns;
+  const b = tb.columns;
+  tally.pairs++;
+  tally.add("ttl", String(a.ttl[s]), String(b.ttl[r]));
+  tally.add("tos", String(a.tos[s]), String(b.tos[r]));
+  if (ta.columns.l3[s] === L3.IPV4 && tb.columns.l3[r] === L3.IPV4) tally.add("ip-id", "kept", a.ipId[s] === b.ipId[r] ? "kept" : "rewritten");
+  if (a.protocol[s] === 6 && a.tcpFlags[s] & TcpFlag.SYN) {
+    tally.add("mss", String(ta.optional.tcpMss?.[s] ?? 0), String(tb.optional.tcpMss?.[r] ?? 0));
+    tally.add("window-scale", String(ta.optional.tcpWindowScale?.[s] ?? 255), String(tb.optional.tcpWindowScale?.[r] ?? 255));
+    tally.add("tcp-options", optionList(ta.optional.tcpOptionKinds?.[s] ?? 0), optionList(tb.optional.tcpOptionKinds?.[r] ?? 0));
+  }
+}
+
+function optionList(bits: number): string {
+  const kinds: number[] = [];
+  for (let k = 0; k < 32; k++) if (bits & (1 << k)) kinds.push(k);
+  return kinds.join(",") || "none";
+}
+
+const checksumName = ["unverified", "good", "bad", "absent"];
+
+export interface PairComparison {
+  fields: FieldDiff[];
+  /** Sender-side bad checksum, receiver-side good: checksum offload at the sender. */
+  offload: boolean;
+}
+
+/**
+ * Per-packet differences of a one-to-one pair (s at the sender, r at the receiver),
+ * beyond the direction's stable rewrites. `seqOffset`/`ackOffset` map the sender's
+ * sequence space onto the receiver's (ISN rewriting firewalls).
+ */
+export function comparePair(
+  ts: PacketTable,
+  s: number,
+  tr: PacketTable,
+  r: number,
+  tally: RewriteTally,
+  seqOffset: number,
+  ackOffset: number,
+): PairComparison {
+  const a = ts.columns;
+  const b = tr.columns;
+  const fields: FieldDiff[] = [];
+  const diff = (field: string, x: number | string, y: number | string) => {
+    if (x !== y) fields.push({ field, a: String(x), b: String(y) });
+  };
+  const sameFamily = a.l3[s] === b.l3[r];
+  if (sameFamily && !(a.flags[s] & PacketFlag.TSO_LENGTH_ZERO) && !(b.flags[r] & PacketFlag.TSO_LENGTH_ZERO)) diff("ip.len", a.ipLength[s], b.ipLength[r]);
+  const proto = a.protocol[s];
+  const lengthField = proto === 6 ? "tcp.len" : proto === 17 ? "udp.length" : "payload.length";
+  diff(lengthField, a.payloadLength[s], b.payloadLength[r]);
+  const completeS = a.capturedLength[s] >= a.originalLength[s];
+  const completeR = b.capturedLength[r] >= b.originalLength[r];
+  const payloadChanged = a.payloadLength[s] !== b.payloadLength[r] || (completeS && completeR && a.payloadHash[s] !== b.payloadHash[r]);
+  if (a.payloadLength[s] === b.payloadLength[r] && payloadChanged) fields.push({ field: "payload", a: "bytes as sent", b: "different bytes" });
+  if (!tally.usual("ttl", String(a.ttl[s]), String(b.ttl[r]))) diff("ip.ttl", a.ttl[s], b.ttl[r]);
+  if (!tally.usual("tos", String(a.tos[s]), String(b.tos[r]))) diff("ip.dsfield", a.tos[s], b.tos[r]);
+  if (sameFamily && a.l3[s] === L3.IPV4 && !tally.stable("ip-id")) diff("ip.id", a.ipId[s], b.ipId[r]);
+  if (proto === 6) {
+    diff("tcp.flags", a.tcpFlags[s], b.tcpFlags[r]);
+    diff("tcp.seq", (a.seq[s] + seqOffset) >>> 0, b.seq[r]);
+    if (a.tcpFlags[s] & TcpFlag.ACK) diff("tcp.ack", (a.ack[s] + ackOffset) >>> 0, b.ack[r]);
+    diff("tcp.window_size_value", a.window[s], b.window[r]);
+    if (a.flags[s] & b.flags[r] & PacketFlag.TCP_TS) {
+      diff("tcp.options.timestamp.tsval", a.tsVal[s], b.tsVal[r]);
+      diff("tcp.options.timestamp.tsecr", a.tsEcr[s], b.tsEcr[r]);
+    }
+  }
+  const l4Name = proto === 6 ? "tcp.checksum" : proto === 17 ? "udp.checksum" : "icmp.checksum";
+  const l4S = l4ChecksumState(a.checksums[s]);
+  const l4R = l4ChecksumState(b.checksums[r]);
+  const ipS = ipChecksumState(a.checksums[s]);
+  const ipR = ipChecksumState(b.checksums[r]);
+  const offload = (l4S === Checksum.BAD && l4R === Checksum.GOOD) || (ipS === Checksum.BAD && ipR === Checksum.GOOD);
+  // Good at the sender and bad at the receiver is corruption on the way, never offload.
+  if (l4S === Checksum.GOOD && l4R === Checksum.BAD) fields.push({ field: l4Name, a: "good", b: "bad" });
+  if (ipS === Checksum.GOOD && ipR === Checksum.BAD) fields.push({ field: "ip.checksum", a: "good", b: "bad" });
+  if (payloadChanged && l4S === Checksum.GOOD && l4R === Checksum.GOOD) {
+    fields.push({ field: l4Name, a: checksumName[l4S], b: "good, recomputed for the new contents" });
+  }
+  return { fields, offload };
+}

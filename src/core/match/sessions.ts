@@ -1,0 +1,168 @@
+// Sessions from paired flows: which rows of each capture belong to which session and in
+// which direction, replies from another address folded into their request's session (S4),
+// and flows seen on one side only, told apart as "toward the other point" or local.
+
+import type { Flow, FlowTable } from "../flows/flow-table";
+import type { PacketTable } from "../model/packet-table";
+import type { FlowPair } from "./pairing";
+
+export const NO_SESSION = 0xffffffff;
+
+export interface SessionPlan {
+  id: number;
+  /** Main flow in A and B (-1 when absent). */
+  flowA: number;
+  flowB: number;
+  pair: FlowPair | null;
+  /** Flows folded in (S4 replies), per capture. */
+  extraA: number[];
+  extraB: number[];
+  notes: string[];
+  /** One-sided session whose packets should have crossed the other capture point. */
+  towardOther: boolean;
+}
+
+export interface SessionAssignment {
+  plans: SessionPlan[];
+  /** Per row: session id or NO_SESSION. */
+  sessionOfA: Uint32Array;
+  sessionOfB: Uint32Array;
+  /** Per row: 0 client-to-server, 1 server-to-client, in the session's orientation (A's flow decides). */
+  directionOfA: Uint8Array;
+  directionOfB: Uint8Array;
+}
+
+function endpointKey(addr: string, port: number): string {
+  return `${addr}|${port}`;
+}
+
+function assignFlow(
+  flows: FlowTable,
+  f: number,
+  session: number,
+  flip: boolean,
+  sessionOf: Uint32Array,
+  directionOf: Uint8Array,
+): void {
+  for (let k = flows.flowRowStart[f]; k < flows.flowRowStart[f + 1]; k++) {
+    const row = flows.flowRows[k];
+    sessionOf[row] = session;
+    directionOf[row] = flows.directionOfRow[row] ^ (flip ? 1 : 0);
+  }
+}
+
+/** Rows of a folded reply flow: toward the session's client = server-to-client. */
+function assignReply(
+  table: PacketTable,
+  flows: FlowTable,
+  f: number,
+  session: number,
+  clientAddr: number,
+  clientPort: number,
+  sessionOf: Uint32Array,
+  directionOf: Uint8Array,
+): void {
+  const c = table.columns;
+  for (let k = flows.flowRowStart[f]; k < flows.flowRowStart[f + 1]; k++) {
+    const row = flows.flowRows[k];
+    sessionOf[row] = session;
+    directionOf[row] = c.dst[row] === clientAddr && c.dstPort[row] === clientPort ? 1 : 0;
+  }
+}
+
+export function planSessions(
+  a: PacketTable,
+  flowsA: FlowTable,
+  b: PacketTable,
+  flowsB: FlowTable,
+  pairs: FlowPair[],
+): SessionAssignment {
+  const plans: SessionPlan[] = [];
+  const sessionOfA = new Uint32Array(a.count).fill(NO_SESSION);
+  const sessionOfB = new Uint32Array(b.count).fill(NO_SESSION);
+  const directionOfA = new Uint8Array(a.count);
+  const directionOfB = new Uint8Array(b.count);
+  const pairedA = new Uint8Array(flowsA.flows.length);
+  const pairedB = new Uint8Array(flowsB.flows.length);
+  // Client endpoints of paired sessions, per capture: where an S4 reply is sent to.
+  const clientEndpointsA = new Map<string, number>();
+  const clientEndpointsB = new Map<string, number>();
+  for (const pair of pairs) {
+    const id = plans.length;
+    plans.push({ id, flowA: pair.a, flowB: pair.b, pair, extraA: [], extraB: [], notes: [], towardOther: false });
+    pairedA[pair.a] = 1;
+    pairedB[pair.b] = 1;
+    assignFlow(flowsA, pair.a, id, false, sessionOfA, directionOfA);
+    assignFlow(flowsB, pair.b, id, !pair.sameOrientation, sessionOfB, directionOfB);
+    const fa = flowsA.flows[pair.a];
+    const fb = flowsB.flows[pair.b];
+    clientEndpointsA.set(endpointKey(a.addresses.text[fa.clientAddr], fa.clientPort), id);
+    const bClient = pair.sameOrientation ? [fb.clientAddr, fb.clientPort] : [fb.serverAddr, fb.serverPort];
+    clientEndpointsB.set(endpointKey(b.addresses.text[bClient[0]], bClient[1]), id);
+  }
+
+  const fold = (table: PacketTable, flows: FlowTable, paired: Uint8Array, clients: Map<string, number>, capture: 0 | 1) => {
+    flows.flows.forEach((flow, f) => {
+      if (paired[f] || (flow.kind !== "udp" && flow.kind !== "tcp")) return;
+      for (const [near, far] of [
+        ["client", "server"],
+        ["server", "client"],
+      ] as const) {
+        const nearAddr = near === "client" ? flow.clientAddr : flow.serverAddr;
+        const nearPort = near === "client" ? flow.clientPort : flow.serverPort;
+        const id = clients.get(endpointKey(table.addresses.text[nearAddr], nearPort));
+        if (id === undefined) continue;
+        const plan = plans[id];
+        const main = capture === 0 ? flowsA.flows[plan.flowA] : flowsB.flows[plan.flowB];
+        const farAddr = far === "client" ? flow.clientAddr : flow.serverAddr;
+        const farPort = far === "client" ? flow.clientPort : flow.serverPort;
+        const [mainClientAddr, mainClientPort, mainServerAddr, mainServerPort] = orientedEnds(main, capture, plan);
+        if (main.kind !== flow.kind || farPort !== mainServerPort || farAddr === mainServerAddr) continue;
+        paired[f] = 1;
+        (capture === 0 ? plan.extraA : plan.extraB).push(f);
+        assignReply(table, flows, f, id, mainClientAddr, mainClientPort, capture === 0 ? sessionOfA : sessionOfB, capture === 0 ? directionOfA : directionOfB);
+        const other = table.addresses.text[farAddr];
+        const asked = table.addresses.text[mainServerAddr];
+        plan.notes.push(
+          `In capture ${capture === 0 ? "A" : "B"}, replies came from ${other} while the requests went to ${asked}: a reply from a different address than the request was sent to.`,
+        );
+        return;
+      }
+    });
+  };
+  fold(a, flowsA, pairedA, clientEndpointsA, 0);
+  fold(b, flowsB, pairedB, clientEndpointsB, 1);
+
+  // One-sided flows: toward the other point when they talk to the servers (A) or from the NAT's address to the servers (B).
+  const serverAddrsA = new Set<number>();
+  const clientAddrsB = new Set<number>();
+  const serverAddrsB = new Set<number>();
+  for (const pair of pairs) {
+    const fb = flowsB.flows[pair.b];
+    serverAddrsA.add(flowsA.flows[pair.a].serverAddr);
+    clientAddrsB.add(pair.sameOrientation ? fb.clientAddr : fb.serverAddr);
+    serverAddrsB.add(pair.sameOrientation ? fb.serverAddr : fb.clientAddr);
+  }
+  flowsA.flows.forEach((flow, f) => {
+    if (pairedA[f]) return;
+    const id = plans.length;
+    plans.push({ id, flowA: f, flowB: -1, pair: null, extraA: [], extraB: [], notes: [], towardOther: serverAddrsA.has(flow.serverAddr) });
+    assignFlow(flowsA, f, id, false, sessionOfA, directionOfA);
+  });
+  flowsB.flows.forEach((flow, f) => {
+    if (pairedB[f]) return;
+    const id = plans.length;
+    const toward = clientAddrsB.has(flow.clientAddr) && serverAddrsB.has(flow.serverAddr);
+    plans.push({ id, flowA: -1, flowB: f, pair: null, extraA: [], extraB: [], notes: [], towardOther: toward });
+    assignFlow(flowsB, f, id, false, sessionOfB, directionOfB);
+  });
+  return { plans, sessionOfA, sessionOfB, directionOfA, directionOfB };
+}
+
+/** Client and server ends of a session's main flow in one capture, in the session's orientation. */
+function orientedEnds(flow: Flow, capture: 0 | 1, plan: SessionPlan): [number, number, number, number] {
+  const flipped = capture === 1 && plan.pair !== null && !plan.pair.sameOrientation;
+  return flipped
+    ? [flow.serverAddr, flow.serverPort, flow.clientAddr, flow.clientPort]
+    : [flow.clientAddr, flow.clientPort, flow.serverAddr, flow.serverPort];
+}
