@@ -24,7 +24,8 @@ export function timeScale(tsresol: number): TimeScale {
   if (tsresol & 0x80) {
     const unitBig = 1n << BigInt(exp);
     const unit = 2 ** exp;
-    const digits = Math.min(9, Math.ceil(exp * Math.log10(2)));
+    // As Wireshark: the decimal digits the tick fully resolves (2^-10 s -> 3).
+    const digits = Math.min(9, Math.floor(exp * Math.log10(2)));
     // frac * 1e9 is exact below 2^53 while exp <= 23; 1e9 = 2^9 * 1953125 keeps it exact to exp 32.
     const fracToNs =
       exp <= 23

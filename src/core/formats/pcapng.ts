@@ -224,8 +224,13 @@ async function readPcapng(input: ByteSource, sink: RecordSink, opts: ReadOptions
         problem = "the file does not start with a section header block";
         break;
       }
-      const length = view.getUint32(p + 4, le);
-      if (length < BLOCK_OVERHEAD || length % 4 !== 0 || length > MAX_RECORD_BYTES) {
+      let length = view.getUint32(p + 4, le);
+      if (length % 4 !== 0) {
+        // Wireshark reads such blocks as if padded to 4 bytes; so do we, with a warning.
+        report(cur.base + p, `block length ${length} is not a multiple of 4: read as ${length + 4 - (length % 4)}`, false);
+        length += 4 - (length % 4);
+      }
+      if (length < BLOCK_OVERHEAD || length > MAX_RECORD_BYTES) {
         problem = `bad block length ${length} (block type 0x${type.toString(16)})`;
         break;
       }
