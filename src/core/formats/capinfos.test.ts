@@ -7,7 +7,7 @@ import { sharedCaptures, haveSharedCaptures } from "../../testing/shared-capture
 import { openCapture } from "./index";
 import { linkTypeName } from "./link-types";
 import { memorySource } from "./memory-source";
-import type { CaptureInterfaceInfo, ReadError } from "./types";
+import type { CaptureInterfaceInfo, PacketRecord, ReadError } from "./types";
 
 const repo = join(__dirname, "../../..");
 const expectedRoot = join(repo, "fixtures/expected/capinfos");
@@ -51,7 +51,9 @@ async function readAll(bytes: Uint8Array, name: string) {
 
 function cases(subdir: string): [string, string][] {
   const dir = join(expectedRoot, subdir);
-  return listFiles(dir).map((path) => [relative(dir, path).replace(/\.txt$/, ""), path]);
+  return listFiles(dir)
+    .filter((path) => path.endsWith(".txt"))
+    .map((path) => [relative(dir, path).replace(/\.txt$/, ""), path]);
 }
 
 function checkAgainstCapinfos(capturePath: string, expectedPath: string) {
@@ -110,4 +112,42 @@ describe("generated fixtures agree with capinfos/tshark", () => {
   it.each(cases("generated"))("%s", (name, expectedPath) =>
     checkAgainstCapinfos(join(repo, "fixtures/formats", name), expectedPath)(),
   );
+});
+
+describe("generated fixtures agree with tshark frame by frame", () => {
+  // An empty list means tshark refused the file (unknown link type); capinfos.txt covers it.
+  const framesFiles = readdirSync(join(expectedRoot, "generated")).filter(
+    (n) => n.endsWith(".frames") && statSync(join(expectedRoot, "generated", n)).size > 0,
+  );
+  it.each(framesFiles)("%s", async (framesName) => {
+    const name = framesName.replace(/\.frames$/, "");
+    const all = readFileSync(join(expectedRoot, "generated", framesName), "utf8").split("\n").filter(Boolean);
+    // In pcapng, records without an interface (DSB, custom blocks) are not packets.
+    const pcapng = all.some((l) => l.split("|")[1] !== "");
+    const lines = pcapng ? all.filter((l) => l.split("|")[2] !== "") : all;
+    const got: string[] = [];
+    const ids = new Map<string, number>();
+    await openCapture(memorySource(new Uint8Array(readFileSync(join(repo, "fixtures/formats", name))), name), {
+      addInterface: () => {},
+      record: (rec: PacketRecord) => {
+        const time = rec.meta?.noTimestamp ? "" : `${rec.tsSec}.${String(rec.tsNsec).padStart(9, "0")}`;
+        const flags = rec.meta?.epbFlags === undefined ? "" : `0x${rec.meta.epbFlags.toString(16).padStart(8, "0")}`;
+        const comments = rec.meta?.comments?.join(",") ?? "";
+        got.push(`${got.length + 1}|${time}|${rec.capturedLength}|${rec.originalLength}|${comments}|${flags}`);
+        // tshark numbers interfaces per section; ours are global: the same (section, id) pair must
+        // always map to the same global id, and different pairs to different ones.
+        const [, section, localId] = lines[got.length - 1]?.split("|") ?? [];
+        const key = `${section}/${localId}`;
+        if (!ids.has(key)) ids.set(key, rec.interfaceId);
+        expect(rec.interfaceId).toBe(ids.get(key));
+      },
+      error: () => {},
+    });
+    const expected = lines.map((l, i) => {
+      const [, , , time, caplen, len, comment, flags] = l.split("|");
+      return `${i + 1}|${time}|${caplen}|${len}|${comment}|${flags}`;
+    });
+    expect(got).toEqual(expected);
+    expect(new Set(ids.values()).size).toBe(ids.size);
+  });
 });
