@@ -17,11 +17,14 @@ export class SourceCursor {
   /** The source has no more bytes after `bytes`. */
   eof = false;
 
+  private readonly sliceBytes: number;
+
   constructor(
     private readonly source: ByteSource,
     private readonly opts: ReadOptions,
-    private readonly sliceBytes = SLICE_BYTES,
-  ) {}
+  ) {
+    this.sliceBytes = opts.sliceBytes ?? SLICE_BYTES;
+  }
 
   /** Stream offset of the read position. */
   get offset(): number {

@@ -1,0 +1,137 @@
+// pcap and pcapng reader details the capinfos comparison does not show: interface facts,
+// FCS lengths, exact error offsets and frame numbers, warnings, slice boundaries, abort.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { openCapture } from "./index";
+import { memorySource } from "./memory-source";
+import { pcapReader } from "./pcap";
+import { pcapngReader } from "./pcapng";
+import { writePcap } from "./pcap-writer";
+import type { CaptureInterfaceInfo, ReadError, ReadOptions } from "./types";
+
+const fixtures = join(__dirname, "../../../fixtures/formats");
+const fixture = (name: string) => new Uint8Array(readFileSync(join(fixtures, name)));
+
+async function read(bytes: Uint8Array, name = "test", opts: ReadOptions = {}) {
+  const interfaces: CaptureInterfaceInfo[] = [];
+  const errors: ReadError[] = [];
+  const records: { id: number; sec: number; nsec: number; caplen: number; offset: number; data: number[] }[] = [];
+  const summary = await openCapture(
+    memorySource(bytes, name),
+    {
+      addInterface: (id, info) => (interfaces[id] = info),
+      record: (r) =>
+        records.push({ id: r.interfaceId, sec: r.tsSec, nsec: r.tsNsec, caplen: r.capturedLength, offset: r.fileOffset, data: [...r.data] }),
+      error: (e) => errors.push(e),
+    },
+    opts,
+  );
+  return { summary, interfaces, errors, records };
+}
+
+describe("pcap", () => {
+  it("reads the FCS length from the link-type field's FCS bits (generator: F bit, 2 words)", async () => {
+    const { interfaces, errors } = await read(fixture("fcs-bits.pcap"));
+    expect(interfaces).toEqual([{ linkType: 1, fcsLength: 4, snaplen: 262144, tsResolution: "us", tsDigits: 6 }]);
+    expect(errors).toEqual([]);
+  });
+
+  it("names the file, offset and frame of a truncated record (generator: frame 3 cut after 30 bytes)", async () => {
+    const { summary, errors } = await read(fixture("truncated-record.pcap"), "cut.pcap");
+    expect(summary.packets).toBe(2);
+    expect(errors).toEqual([
+      expect.objectContaining({ file: "cut.pcap", offset: 24 + 2 * 76, frame: 3, fatal: true }),
+    ]);
+    expect(errors[0].message).toMatch(/runs past the end/);
+  });
+
+  it("stops at an absurd captured length with the offset of that record", async () => {
+    const { summary, errors } = await read(fixture("absurd-length.pcap"));
+    expect(summary.packets).toBe(3);
+    expect(errors).toEqual([expect.objectContaining({ offset: 24 + 3 * 76, frame: 4, fatal: true })]);
+    expect(errors[0].message).toMatch(/absurd captured length 2147483632/);
+  });
+
+  it("keeps records of an unknown link type and warns once", async () => {
+    const { summary, errors, interfaces } = await read(fixture("unknown-linktype.pcap"));
+    expect(summary.packets).toBe(2);
+    expect(interfaces[0].linkType).toBe(4000);
+    expect(errors).toEqual([expect.objectContaining({ offset: 20, fatal: false })]);
+  });
+
+  it("says what an unreadable file looks like", async () => {
+    const html = new TextEncoder().encode("<!DOCTYPE html><html><body>hello</body></html>");
+    const { summary, errors } = await read(html, "page.pcap");
+    expect(summary.format).toBe("unknown");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ file: "page.pcap", offset: 0, frame: 1, fatal: true });
+    expect(errors[0].message).toBe("not a capture file: first bytes 3c 21 44 4f 43 54 59 50 ... (looks like HTML)");
+    const empty = await read(new Uint8Array(0));
+    expect(empty.errors[0].message).toBe("not a capture file: the file is empty");
+  });
+
+  it("reads records that straddle slice boundaries whole, whatever the slice size", async () => {
+    const packets = Array.from({ length: 50 }, (_, i) => ({
+      tsSec: 1000 + i,
+      tsNsec: i * 1000,
+      data: Uint8Array.from({ length: 17 + ((i * 37) % 300) }, (_, k) => (i + k) & 0xff),
+    }));
+    const bytes = writePcap(packets, { linkType: 1 });
+    for (const sliceBytes of [1, 7, 16, 100, 1 << 20]) {
+      const { records, errors } = await read(bytes, "slices", { sliceBytes });
+      expect(errors).toEqual([]);
+      expect(records.map((r) => r.data)).toEqual(packets.map((p) => [...p.data]));
+      expect(records.map((r) => [r.sec, r.nsec])).toEqual(packets.map((p) => [p.tsSec, p.tsNsec]));
+    }
+    const ng = fixture("skipped-blocks.pcapng");
+    const whole = await read(ng);
+    for (const sliceBytes of [1, 5, 64]) expect((await read(ng, "ng", { sliceBytes })).records).toEqual(whole.records);
+  });
+
+  it("rejects when aborted instead of reading on", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const bytes = writePcap([{ tsSec: 1, tsNsec: 0, data: new Uint8Array(60) }], { linkType: 1 });
+    await expect(read(bytes, "x", { signal: controller.signal })).rejects.toThrow();
+  });
+});
+
+describe("pcapng", () => {
+  it("keeps interface names, descriptions, resolutions and FCS lengths (generator definitions)", async () => {
+    const { interfaces } = await read(fixture("comments-flags.pcapng"));
+    expect(interfaces).toEqual([
+      { linkType: 1, fcsLength: 0, snaplen: 262144, name: "eth0", description: "uplink", tsResolution: "ns", tsDigits: 9 },
+      { linkType: 1, fcsLength: 0, snaplen: 262144, name: "eth1", description: undefined, tsResolution: "us", tsDigits: 6 },
+    ]);
+    const multi = await read(fixture("multi-section.pcapng"));
+    expect(multi.interfaces.map((i) => [i.linkType, i.tsResolution, i.fcsLength])).toEqual([
+      [1, "us", 0],
+      [228, "1/1048576 s", 0],
+      [1, "ns", 4],
+    ]);
+    // Sections restart interface ids; the sink sees global ones.
+    expect(multi.records.map((r) => r.id)).toEqual([0, 0, 1, 1, 2]);
+    expect(multi.summary.notes).toContain("3 sections");
+    expect(multi.summary.notes).toContain("section 2 comment: section two (big-endian)");
+  });
+
+  it("warns about a block length that is not a multiple of 4 and reads on", async () => {
+    const { summary, errors } = await read(fixture("bad-block-length.pcapng"));
+    expect(summary.packets).toBe(4);
+    expect(errors).toEqual([expect.objectContaining({ offset: 28 + 32 + 2 * 92, frame: 3, fatal: false })]);
+  });
+
+  it("stops at a block length below 12 with its offset", async () => {
+    const { summary, errors } = await read(fixture("short-block-length.pcapng"));
+    expect(summary.packets).toBe(1);
+    expect(errors).toEqual([expect.objectContaining({ offset: 28 + 32 + 92, frame: 2, fatal: true })]);
+  });
+
+  it("sniffs both byte orders and nothing else", () => {
+    expect(pcapngReader.sniff(fixture("multi-section.pcapng"))).toBe(true);
+    expect(pcapngReader.sniff(fixture("tsresol-pow2-offset-be.pcapng"))).toBe(true);
+    expect(pcapngReader.sniff(fixture("le-usec.pcap"))).toBe(false);
+    expect(pcapReader.sniff(fixture("be-nsec.pcap"))).toBe(true);
+  });
+});
