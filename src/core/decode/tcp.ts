@@ -15,6 +15,9 @@ export const TcpOption = { EOL: 0, NOP: 1, MSS: 2, WINDOW_SCALE: 3, SACK_PERMITT
  * sparse.tcpOptionOrder.
  */
 export const USUAL_OPTION_ORDER = [TcpOption.MSS, TcpOption.SACK_PERMITTED, TcpOption.TIMESTAMPS, TcpOption.WINDOW_SCALE, TcpOption.SACK];
+/** Rank of each option kind in USUAL_OPTION_ORDER, -1 for kinds Info does not list. */
+const ORDER_RANK = new Int8Array(256).fill(-1);
+USUAL_OPTION_ORDER.forEach((kind, rank) => (ORDER_RANK[kind] = rank));
 
 function parseOptions(f: Frame, start: number, stop: number): void {
   const { b, c, r } = f;
@@ -36,7 +39,7 @@ function parseOptions(f: Frame, start: number, stop: number): void {
       f.malformed(`TCP option ${kind} with length ${length} at offset ${i}`);
       break;
     }
-    const rank = USUAL_OPTION_ORDER.indexOf(kind as never);
+    const rank = ORDER_RANK[kind];
     if (rank >= 0) {
       if (rank < lastRank) unusualOrder = true;
       lastRank = rank;
@@ -68,7 +71,7 @@ function listedOptionOrder(b: Uint8Array, start: number, stop: number): number[]
       i++;
       continue;
     }
-    if (USUAL_OPTION_ORDER.includes(b[i] as never)) order.push(b[i]);
+    if (ORDER_RANK[b[i]] >= 0) order.push(b[i]);
     i += Math.max(2, b[i + 1]);
   }
   return order;

@@ -38,6 +38,7 @@ export function emptySparseFacts(): SparseFacts {
 export class PacketTableBuilder implements RecordSink {
   private readonly interfaces: CaptureInterfaceInfo[] = [];
   private readonly linkDecoders: (LayerDecoder | undefined)[] = [];
+  private readonly fcsLengths: number[] = [];
   private readonly errors: ReadError[] = [];
   private readonly addresses = new AddressInterner();
   private readonly sparse = emptySparseFacts();
@@ -61,6 +62,7 @@ export class PacketTableBuilder implements RecordSink {
   addInterface(id: number, info: CaptureInterfaceInfo): void {
     this.interfaces[id] = info;
     this.linkDecoders[id] = byLinkType.get(info.linkType);
+    this.fcsLengths[id] = info.fcsLength;
   }
 
   error(err: ReadError): void {
@@ -94,7 +96,7 @@ export class PacketTableBuilder implements RecordSink {
     if (decode !== undefined) {
       const uncaptured = rec.originalLength > rec.capturedLength ? rec.originalLength - rec.capturedLength : 0;
       f.load(rec.data, uncaptured);
-      const fcs = this.interfaces[rec.interfaceId].fcsLength;
+      const fcs = this.fcsLengths[rec.interfaceId];
       decode(f, 0, rec.data.length - (fcs > 0 && uncaptured === 0 ? fcs : 0));
     }
     f.r = r + 1;
