@@ -9,8 +9,8 @@ function label(s: Session): string {
   return `${s.protocol.toUpperCase()} ${side.client} → ${side.server}`;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
+function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
 }
 
 function fmtMs(v: number): string {
@@ -115,7 +115,7 @@ export function buildFindings(result: DiffResult): Finding[] {
     out.push({
       severity: "info",
       code: "address-translation",
-      title: `${plural(list.length, "session")} from ${plural(clients.size, "client address")} share the server-side address ${addr}`,
+      title: `${plural(list.length, "session")} from ${plural(clients.size, "client address", "client addresses")} share the server-side address ${addr}`,
       text: `Address and port translation (${clients.size > 1 ? "N:1 PAT" : "NAT"}): ${table}.`,
       sessions: list.map((s) => s.id),
     });

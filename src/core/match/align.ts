@@ -1,8 +1,8 @@
 // Packet alignment within one paired session and one direction: maps each sender-side
 // packet to its receiver-side copy. First by exact identity (FIFO per identity, so
-// duplicates and retransmissions pair in time order), then without IP ID, then by headers
-// only (payload changed in flight), then TCP data by sequence range (TSO/GRO: one
-// super-segment on one side, several segments on the other).
+// duplicates and retransmissions pair in time order), then without IP ID, then TCP data by
+// sequence range (TSO/GRO: one super-segment on one side, several segments on the other),
+// then by headers only (payload changed in flight).
 
 import { identityOf, type Identity } from "./identity";
 import type { PacketTable } from "../model/packet-table";

@@ -194,7 +194,7 @@ export function diffCaptures(a: PacketTable, b: PacketTable, options: DiffOption
   };
   mapB();
 
-  // Phase 2: without IP ID, then by headers (payload changed), then TCP data by sequence range.
+  // Phase 2: without IP ID, then TCP data by sequence range, then by headers (payload changed in flight).
   const looseKey = (t: PacketTable) => (row: number) => looseIdentity(t, row);
   const seqDelta = new Map<number, [number, number]>();
   for (const p of paired) {
@@ -225,8 +225,9 @@ export function diffCaptures(a: PacketTable, b: PacketTable, options: DiffOption
         // Offsets that carry the sender's sequence and ack numbers into the receiver's space.
         const seqOff = d === 0 ? delta[0] : -delta[1] >>> 0;
         const ackOff = d === 0 ? delta[1] : -delta[0] >>> 0;
-        matchByIdentity(sender, receiver, tcpHeaderKey(sender.table, seqOff, ackOff), tcpHeaderKey(receiver.table, 0, 0), PairBy.HEADERS, emit);
+        // Ranges before headers: a TSO piece shares its super-segment's headers but not its length.
         matchBySequenceRange(sender, receiver, seqOff, CAUSALITY_SLACK, emit);
+        matchByIdentity(sender, receiver, tcpHeaderKey(sender.table, seqOff, ackOff), tcpHeaderKey(receiver.table, 0, 0), PairBy.HEADERS, emit);
       } else {
         const headerKey = (t: PacketTable) => (row: number) =>
           t.columns.ipId[row] === 0 ? null : identityOf([t.columns.protocol[row], t.columns.ipId[row], t.columns.srcPort[row] >> 8, t.columns.seq[row]]);

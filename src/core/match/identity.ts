@@ -43,6 +43,11 @@ export function normalisedIcmpType(protocol: number, type: number): number {
   return 1000 + type;
 }
 
+/** ICMP / ICMPv6 error messages (they quote the packet that caused them). */
+export function isIcmpError(protocol: number, type: number): boolean {
+  return protocol === 1 ? type === 3 || type === 4 || type === 5 || type === 11 || type === 12 : type >= 1 && type <= 4;
+}
+
 /** Protocol class shared by both families: ICMPv6 compares with ICMP. */
 function protocolClass(protocol: number): number {
   return protocol === 58 ? 1 : protocol;
@@ -59,7 +64,9 @@ export function identityFields(t: PacketTable, row: number, withIpId: boolean, w
   const fields = [protocolClass(protocol)];
   // A truncated capture hashes only part of the payload, so the hash would differ between two snap lengths.
   const complete = c.capturedLength[row] >= c.originalLength[row] && !(c.flags[row] & PacketFlag.TRUNCATED);
-  if (withPayload) fields.push(c.payloadLength[row], complete ? c.payloadHash[row] : 0);
+  // ICMP errors quote the offending packet with the addresses of their side of the NAT: leave the quote's bytes out.
+  const quotes = (protocol === 1 || protocol === 58) && isIcmpError(protocol, c.srcPort[row] >> 8);
+  if (withPayload) fields.push(c.payloadLength[row], complete && !quotes ? c.payloadHash[row] : 0);
   if (withIpId) fields.push(c.ipId[row]);
   if (protocol === 6) {
     fields.push(c.tcpFlags[row]);

@@ -3,6 +3,7 @@
 // modifications, and the checksum rule (bad at the sender, good at the receiver = offload).
 
 import { Checksum, L3, PacketFlag, TcpFlag, ipChecksumState, l4ChecksumState, type PacketTable } from "../model/packet-table";
+import { isIcmpError } from "./identity";
 import type { FieldDiff } from "./types";
 
 /** Counts (from -> to) per field over a session direction, to tell a stable rewrite from a one-off change. */
@@ -95,7 +96,10 @@ export function comparePair(
   diff(lengthField, a.payloadLength[s], b.payloadLength[r]);
   const completeS = a.capturedLength[s] >= a.originalLength[s];
   const completeR = b.capturedLength[r] >= b.originalLength[r];
-  const payloadChanged = a.payloadLength[s] !== b.payloadLength[r] || (completeS && completeR && a.payloadHash[s] !== b.payloadHash[r]);
+  // An ICMP error quotes the packet with the addresses of its own side of the NAT: those bytes differ by design.
+  const quotes = (proto === 1 || proto === 58) && isIcmpError(proto, a.srcPort[s] >> 8);
+  const payloadChanged =
+    a.payloadLength[s] !== b.payloadLength[r] || (completeS && completeR && !quotes && a.payloadHash[s] !== b.payloadHash[r]);
   if (a.payloadLength[s] === b.payloadLength[r] && payloadChanged) fields.push({ field: "payload", a: "bytes as sent", b: "different bytes" });
   if (!tally.usual("ttl", String(a.ttl[s]), String(b.ttl[r]))) diff("ip.ttl", a.ttl[s], b.ttl[r]);
   if (!tally.usual("tos", String(a.tos[s]), String(b.tos[r]))) diff("ip.dsfield", a.tos[s], b.tos[r]);
