@@ -2,7 +2,9 @@
 // file name), picks the reader from the registry, and sums up what was read.
 
 import { gunzipSource, isGzip } from "./gzip";
+import { etlReader } from "./etl";
 import { memorySource } from "./memory-source";
+import { netmonReader } from "./netmon";
 import { pcapReader } from "./pcap";
 import { pcapngReader } from "./pcapng";
 import type { DecompressedSource } from "./stream-source";
@@ -10,7 +12,8 @@ import type { ByteSource, Compression, FormatReader, ReadError, ReadOptions, Rea
 import { isZstd, unzstdSource } from "./zstd";
 
 /** Every format Parallax reads; the first whose sniff() accepts the file's first bytes wins. */
-export const formatReaders: FormatReader[] = [pcapReader, pcapngReader];
+// ETL last: it has no magic number, only a plausible first buffer header.
+export const formatReaders: FormatReader[] = [pcapReader, pcapngReader, netmonReader, etlReader];
 
 const HEAD_BYTES = 64;
 
