@@ -1,12 +1,15 @@
 // Shared Playwright fixture: every spec fails on a console error, an uncaught page error,
 // or any request that leaves 127.0.0.1/localhost. Also helpers to open captures.
 import { existsSync, readFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { test as base, expect, type Page } from "@playwright/test";
 
-export const sharedLab = join(__dirname, "../../shared/captures/lab");
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = join(here, "..");
+export const sharedLab = join(repoRoot, "../shared/captures/lab");
 export const haveSharedLab = existsSync(join(sharedLab, "README.md"));
-export const demoDir = join(__dirname, "../public/demo");
+export const demoDir = join(repoRoot, "public/demo");
 
 export const test = base.extend<{ guard: void }>({
   guard: [

@@ -6,7 +6,6 @@ import { useCaptures } from "../state/captures";
 import { useDiff } from "../state/diff";
 import { useView, type ThemeChoice } from "../state/view";
 import { CaptureCards } from "./CaptureCards";
-import { DropZone } from "./DropZone";
 import { Landing } from "./Landing";
 import { Overview } from "./Overview";
 import { SessionView } from "./SessionView";
@@ -41,12 +40,11 @@ export function App() {
               <SessionView />
             ) : diffStatus === "idle" || page === "captures" ? (
               <div className="scroll-page">
-                <DropZone compact />
-                {diffStatus === "idle" && (
-                  <p className="formats" style={{ textAlign: "center" }}>
-                    Open a second capture of the same traffic to compare them.
-                  </p>
-                )}
+                <p className="formats" style={{ textAlign: "center" }}>
+                  {diffStatus === "idle"
+                    ? "Open a second capture of the same traffic to compare them."
+                    : "Reorder the captures (client side first) and name the capture points above; the comparison follows."}
+                </p>
               </div>
             ) : (
               <Overview />

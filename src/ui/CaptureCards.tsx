@@ -2,6 +2,7 @@
 // errors; the path order (A first) and the capture-point names are edited here.
 import { comparedPair, useCaptures, type CaptureEntry } from "../state/captures";
 import { cancelCapture, moveCapture, removeCapture } from "../state/engine";
+import { DropZone } from "./DropZone";
 import { formatBytes, formatCount, formatDuration, formatTimeNs } from "./format";
 
 export function CaptureCards() {
@@ -13,6 +14,7 @@ export function CaptureCards() {
       {entries.map((entry, index) => (
         <CaptureCard key={entry.id} entry={entry} role={roleOf(entry)} first={index === 0} last={index === entries.length - 1} />
       ))}
+      <DropZone compact />
     </div>
   );
 }
@@ -39,7 +41,7 @@ function CaptureCard({ entry, role, first, last }: { entry: CaptureEntry; role: 
         <button type="button" title="later in the path" disabled={last} onClick={() => moveCapture(entry.id, 1)}>
           ↓
         </button>
-        <button type="button" title="close this capture" onClick={() => removeCapture(entry.id)}>
+        <button type="button" title="close this capture" data-testid="remove-capture" onClick={() => removeCapture(entry.id)}>
           ✕
         </button>
       </div>

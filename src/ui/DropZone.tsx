@@ -22,10 +22,10 @@ export function DropZone({ compact = false }: { compact?: boolean }) {
         if (files.length) openFiles(files);
       }}
     >
-      {compact ? <span>Drop more captures here, or</span> : <strong>Drop two or more capture files here</strong>}
+      {compact ? <span>Drop captures here</span> : <strong>Drop two or more capture files here</strong>}
       {!compact && <span>client side first, or in any order and reorder them below</span>}
       <button type="button" onClick={() => input.current?.click()}>
-        Choose files…
+        {compact ? "Add…" : "Choose files…"}
       </button>
       <input
         ref={input}

@@ -152,5 +152,8 @@ function renderCell(def: ColumnDef<SessionRow, unknown>, row: SessionRow) {
   const id = def.id as keyof SessionRow;
   const value = row[id];
   if (!def.cell || typeof def.cell === "string") return String(value ?? "");
-  return (def.cell as (c: { getValue: () => unknown }) => ReactNode)({ getValue: () => value });
+  return (def.cell as (c: { getValue: () => unknown; renderValue: () => unknown }) => ReactNode)({
+    getValue: () => value,
+    renderValue: () => value,
+  });
 }
