@@ -15,7 +15,10 @@ export async function openFileSource(path: string): Promise<FileSource> {
     size,
     async read(offset, length) {
       const want = Math.max(0, Math.min(length, size - offset));
-      const buf = new Uint8Array(want);
+      // Unzeroed memory (every byte is overwritten or cut off below); a plain Uint8Array view so
+      // consumers get Uint8Array semantics (Buffer.slice would not copy).
+      const pooled = Buffer.allocUnsafeSlow(want);
+      const buf = new Uint8Array(pooled.buffer, pooled.byteOffset, want);
       let got = 0;
       while (got < want) {
         const { bytesRead } = await handle.read(buf, got, want - got, offset + got);

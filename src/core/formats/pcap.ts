@@ -124,7 +124,7 @@ async function readPcap(input: ByteSource, sink: RecordSink, opts: ReadOptions) 
     }
     break;
   }
-  opts.onProgress?.(cur.base + cur.bytes.length, packets);
+  opts.onProgress?.(cur.bytesRead, packets);
   return {
     format,
     notes: badFractions > 1 ? [`${badFractions} records had a timestamp fraction of a second or more`] : [],

@@ -260,7 +260,7 @@ async function readPcapng(input: ByteSource, sink: RecordSink, opts: ReadOptions
     else report(cur.offset, `block of ${need} bytes runs past the end of the file (${left} bytes left)`, true);
     break;
   }
-  opts.onProgress?.(cur.base + cur.bytes.length, packets);
+  opts.onProgress?.(cur.bytesRead, packets);
   if (badFractions > 1) notes.push(`${badFractions} packets had a timestamp fraction of a second or more`);
   if (sections > 1) notes.push(`${sections} sections`);
   return { format: "pcapng" as const, notes };

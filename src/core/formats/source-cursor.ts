@@ -1,22 +1,27 @@
-// Reads a ByteSource front to back in large slices and keeps a window over the current slice,
-// carrying an unfinished record's bytes over to the next slice so readers see it whole.
+// Reads a ByteSource front to back in large slices and keeps a window over the current slice.
+// A record cut by a slice boundary is joined in a small "bridge" buffer (its own bytes only),
+// so slices are never copied whole.
 
 import type { ByteSource, ReadOptions } from "./types";
 
-/** Big enough that the per-slice await and copy cost vanish, small enough for a browser tab. */
+/** Big enough that the per-slice await cost vanishes, small enough for a browser tab. */
 export const SLICE_BYTES = 32 * 1024 * 1024;
 
 export class SourceCursor {
-  /** The bytes currently held; `pos` indexes into it. */
+  /** The bytes of the current window; `pos` indexes into it. */
   bytes: Uint8Array = new Uint8Array(0);
   view: DataView = new DataView(this.bytes.buffer);
   /** Read position inside `bytes`. */
   pos = 0;
   /** Stream offset of bytes[0]. */
   base = 0;
-  /** The source has no more bytes after `bytes`. */
-  eof = false;
 
+  /** Stream offset just past the last byte read from the source. */
+  bytesRead = 0;
+  /** Slice bytes read from the source that follow the window (after a bridge). */
+  private next: Uint8Array | undefined;
+  /** The source has nothing after `next` (or after the window when there is no `next`). */
+  private eof = false;
   private readonly sliceBytes: number;
 
   constructor(
@@ -36,34 +41,48 @@ export class SourceCursor {
     return this.bytes.length - this.pos;
   }
 
+  private setWindow(bytes: Uint8Array, base: number) {
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.base = base;
+    this.pos = 0;
+  }
+
   /**
    * Makes at least `need` bytes available from the read position, reading further slices as
    * required. Resolves false when the data ends first (then `available` is what is left).
    * Rejects only when `opts.signal` is aborted.
    */
   async fill(need: number, packets: number): Promise<boolean> {
-    while (this.bytes.length - this.pos < need && !this.eof) {
-      this.opts.signal?.throwIfAborted();
-      const start = this.base + this.bytes.length;
-      const want = Math.max(this.sliceBytes, need - this.available);
-      const chunk = await this.source.read(start, want);
-      if (chunk.length < want) this.eof = true;
-      const carried = this.bytes.length - this.pos;
-      let next: Uint8Array;
-      if (carried === 0) {
-        next = chunk;
-      } else {
-        next = new Uint8Array(carried + chunk.length);
-        next.set(this.bytes.subarray(this.pos));
-        next.set(chunk, carried);
+    while (this.available < need) {
+      if (!this.next) {
+        if (this.eof) return false;
+        this.opts.signal?.throwIfAborted();
+        const start = this.base + this.bytes.length;
+        const want = Math.max(this.sliceBytes, need - this.available);
+        this.next = await this.source.read(start, want);
+        if (this.next.length < want) this.eof = true;
+        this.bytesRead = start + this.next.length;
+        this.opts.onProgress?.(this.bytesRead, packets);
       }
-      this.base += this.pos;
-      this.pos = 0;
-      this.bytes = next;
-      this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
-      this.opts.onProgress?.(start + chunk.length, packets);
+      const next = this.next;
+      const nextBase = this.base + this.bytes.length;
+      const carried = this.available;
+      if (carried === 0) {
+        this.next = undefined;
+        this.setWindow(next, nextBase);
+        continue;
+      }
+      // Bridge: the carried bytes plus just enough of the next slice to make `need`.
+      const take = Math.min(need - carried, next.length);
+      const bridge = new Uint8Array(carried + take);
+      bridge.set(this.bytes.subarray(this.pos));
+      bridge.set(next.subarray(0, take), carried);
+      this.next = take < next.length ? next.subarray(take) : undefined;
+      this.setWindow(bridge, this.base + this.pos);
+      // The bytes after the bridge continue at stream offset nextBase + take = base + bridge.length.
     }
-    return this.bytes.length - this.pos >= need;
+    return true;
   }
 }
 
