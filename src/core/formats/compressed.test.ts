@@ -9,6 +9,7 @@ import { memorySource } from "./memory-source";
 import { writePcap } from "./pcap-writer";
 import type { ReadError } from "./types";
 import { unzstdSource } from "./zstd";
+import { haveSharedCaptures, sharedCapture } from "../../testing/shared-captures";
 
 const fixtures = join(__dirname, "../../../fixtures/formats");
 const fixture = (name: string) => new Uint8Array(readFileSync(join(fixtures, name)));
@@ -72,5 +73,22 @@ describe("compressed captures", () => {
     await expect(src.read(0, 10)).rejects.toThrow(/expected 1000/);
     const zsrc = unzstdSource(memorySource(fixture("multi-section.pcapng.zst")));
     expect((await zsrc.read(0, 1 << 20)).length).toBe(fixture("multi-section.pcapng").length);
+  });
+});
+
+describe.skipIf(!haveSharedCaptures)("compressed input for a random-access reader", () => {
+  it("gets a buffered copy and reads exactly what the uncompressed file gives", async () => {
+    const plain = sharedCapture("windows/MicrosoftNTP.cap");
+    const offsets = async (bytes: Uint8Array) => {
+      const seen: number[] = [];
+      const summary = await openCapture(memorySource(bytes, "ntp"), { addInterface: () => {}, record: (r) => seen.push(r.fileOffset), error: () => {} });
+      return { summary, seen };
+    };
+    const a = await offsets(plain);
+    const b = await offsets(new Uint8Array(gzipSync(plain)));
+    expect(a.summary.format).toBe("netmon");
+    expect([b.summary.format, b.summary.compression]).toEqual(["netmon", "gzip"]);
+    expect(a.seen.length).toBeGreaterThan(0);
+    expect(b.seen).toEqual(a.seen);
   });
 });
