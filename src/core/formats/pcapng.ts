@@ -97,6 +97,7 @@ async function readPcapng(input: ByteSource, sink: RecordSink, opts: ReadOptions
     fileOffset: 0,
   };
   let badFractions = 0;
+  let untimed = 0;
 
   /** Reads the options of a packet block into rec.meta (allocated only when there are some). */
   const packetOptions = (view: DataView, start: number, end: number, blockOffset: number) => {
@@ -178,6 +179,7 @@ async function readPcapng(input: ByteSource, sink: RecordSink, opts: ReadOptions
       dataAt = p + 12;
       // No timestamp in an SPB: keep the previous packet's so times stay monotone.
       rec.meta = { noTimestamp: true };
+      untimed++;
     } else {
       if (length < 32) return `packet block length ${length} is too small`;
       const id = type === EPB ? view.getUint32(p + 8, le) : view.getUint16(p + 8, le);
@@ -263,5 +265,6 @@ async function readPcapng(input: ByteSource, sink: RecordSink, opts: ReadOptions
   opts.onProgress?.(cur.bytesRead, packets);
   if (badFractions > 1) notes.push(`${badFractions} packets had a timestamp fraction of a second or more`);
   if (sections > 1) notes.push(`${sections} sections`);
+  if (untimed > 0) notes.push(`${untimed} packets in Simple Packet Blocks have no timestamp (the previous packet's is repeated)`);
   return { format: "pcapng" as const, notes };
 }
