@@ -151,10 +151,10 @@ async function readEtl(input: ByteSource, sink: RecordSink, opts: ReadOptions): 
   notes.push(`clock: ${CLOCK_NAMES[log.clockType] ?? `type ${log.clockType}, read as QueryPerformanceCounter`} at ${log.ticksPerSecond} ticks/s`);
   if (log.eventsLost || log.buffersLost) notes.push(`the logger lost ${log.eventsLost} events and ${log.buffersLost} buffers while tracing`);
 
-  const found: EtlPacket[] = [];
+  let found: EtlPacket[] = [];
   for (const p of providers) {
     const result = p.finish();
-    found.push(...result.packets);
+    found = found.concat(result.packets);
     notes.push(...result.notes);
     for (const w of result.warnings) fail(0, w, false);
   }

@@ -73,7 +73,11 @@ interface Appearance {
   dropLocation: number;
   dropped: boolean;
   originalSize: number;
-  ev: EventContext;
+  /** Where the event was, without holding on to its buffer (packets are re-read after the time sort). */
+  ticks: bigint;
+  order: number;
+  bufferIndex: number;
+  fileOffset: number;
   start: number;
   length: number;
 }
@@ -105,7 +109,10 @@ export class PktmonProvider implements PacketProvider {
       dropLocation: view.getUint32(p + 26, true),
       dropped: ev.id === EVENT_DROP,
       originalSize: view.getUint16(p + 30, true),
-      ev,
+      ticks: ev.ticks,
+      order: ev.order,
+      bufferIndex: ev.bufferIndex,
+      fileOffset: ev.fileOffset,
       start: p + PACKET_FIXED,
       length: logged,
     });
@@ -128,14 +135,14 @@ export class PktmonProvider implements PacketProvider {
         notes.push(`dropped by ${this.componentName(d.component)}: ${dropReasonText(d.dropReason)}, location 0x${d.dropLocation.toString(16)}`);
       }
       packets.push({
-        ticks: kept.ev.ticks,
-        order: kept.ev.order,
+        ticks: kept.ticks,
+        order: kept.order,
         iface: this.iface(kept.component, linkType),
-        bytes: { bufferIndex: kept.ev.bufferIndex, start: kept.start, length: kept.length },
+        bytes: { bufferIndex: kept.bufferIndex, start: kept.start, length: kept.length },
         originalLength: Math.max(kept.originalSize, kept.length),
         direction: receive ? 1 : 2,
         notes,
-        fileOffset: kept.ev.fileOffset,
+        fileOffset: kept.fileOffset,
       });
     }
     const notes: string[] = [];
@@ -157,9 +164,9 @@ export class PktmonProvider implements PacketProvider {
       (a, b) =>
         (a.group < b.group ? -1 : a.group > b.group ? 1 : 0) ||
         a.number - b.number ||
-        (a.ev.ticks < b.ev.ticks ? -1 : a.ev.ticks > b.ev.ticks ? 1 : 0) ||
+        (a.ticks < b.ticks ? -1 : a.ticks > b.ticks ? 1 : 0) ||
         a.appearance - b.appearance ||
-        a.ev.order - b.ev.order,
+        a.order - b.order,
     );
     const groups: Appearance[][] = [];
     let current: Appearance[] = [];
