@@ -35,7 +35,7 @@ export function App() {
           <Landing />
         ) : (
           <>
-            <CaptureCards />
+            <CaptureCards compact={page !== "captures" && diffStatus !== "idle"} />
             {page === "session" ? (
               <SessionView />
             ) : diffStatus === "idle" || page === "captures" ? (

@@ -5,21 +5,41 @@ import { cancelCapture, moveCapture, removeCapture } from "../state/engine";
 import { DropZone } from "./DropZone";
 import { formatBytes, formatCount, formatDuration, formatTimeNs } from "./format";
 
-export function CaptureCards() {
+/** `compact` (while looking at a comparison): one line of summary per capture, to leave room for the data. */
+export function CaptureCards({ compact = false }: { compact?: boolean }) {
   const entries = useCaptures((s) => s.entries);
   const pair = comparedPair(entries);
   const roleOf = (e: CaptureEntry) => (pair?.[0].id === e.id ? "A" : pair?.[1].id === e.id ? "B" : null);
   return (
     <div className="captures" data-testid="captures">
       {entries.map((entry, index) => (
-        <CaptureCard key={entry.id} entry={entry} role={roleOf(entry)} first={index === 0} last={index === entries.length - 1} />
+        <CaptureCard
+          key={entry.id}
+          entry={entry}
+          role={roleOf(entry)}
+          first={index === 0}
+          last={index === entries.length - 1}
+          compact={compact}
+        />
       ))}
       <DropZone compact />
     </div>
   );
 }
 
-function CaptureCard({ entry, role, first, last }: { entry: CaptureEntry; role: string | null; first: boolean; last: boolean }) {
+function CaptureCard({
+  entry,
+  role,
+  first,
+  last,
+  compact,
+}: {
+  entry: CaptureEntry;
+  role: string | null;
+  first: boolean;
+  last: boolean;
+  compact: boolean;
+}) {
   const rename = useCaptures((s) => s.rename);
   const { summary } = entry;
   return (
@@ -47,6 +67,14 @@ function CaptureCard({ entry, role, first, last }: { entry: CaptureEntry; role: 
       </div>
       <div className="file" title={entry.fileName}>
         {entry.fileName} · {formatBytes(entry.fileBytes)}
+        {compact && summary && (
+          <>
+            {" "}
+            · {summary.format} · {summary.linkTypes.join(", ")} · <span data-testid="packet-count">{formatCount(summary.packets)}</span> packets
+            {summary.hostAddresses.length > 0 ? ` · host ${summary.hostAddresses.join(", ")}` : ""}
+            {summary.errors.length > 0 ? ` · ${summary.errors.length} read error(s)` : ""}
+          </>
+        )}
       </div>
       {entry.status === "reading" && <Progress entry={entry} />}
       {entry.status === "failed" && (
@@ -54,7 +82,7 @@ function CaptureCard({ entry, role, first, last }: { entry: CaptureEntry; role: 
           {entry.failure}
         </div>
       )}
-      {summary && <Summary entry={entry} />}
+      {summary && !compact && <Summary entry={entry} />}
     </div>
   );
 }

@@ -17,8 +17,8 @@ const SIDE_COLUMNS: Array<{ key: keyof PacketCells; title: string; width: number
   { key: "time", title: "Time", width: 92, numeric: true },
   { key: "source", title: "Source", width: 124 },
   { key: "destination", title: "Destination", width: 124 },
-  { key: "protocol", title: "Protocol", width: 64 },
-  { key: "length", title: "Length", width: 56, numeric: true },
+  { key: "protocol", title: "Protocol", width: 76 },
+  { key: "length", title: "Length", width: 64, numeric: true },
   { key: "info", title: "Info", width: 330 },
 ];
 const SIDE_WIDTH = SIDE_COLUMNS.reduce((w, c) => w + c.width, 0);
@@ -47,6 +47,9 @@ export function DiffTable({ sessionId }: { sessionId: number }) {
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 30,
+    // The sticky header sits above the rows: keep scrolled-to rows out from under it.
+    scrollMargin: ROW_HEIGHT,
+    scrollPaddingStart: ROW_HEIGHT,
   });
   const items = virtualizer.getVirtualItems();
   const fetchPage = useCallback(
@@ -125,11 +128,11 @@ export function DiffTable({ sessionId }: { sessionId: number }) {
               <div
                 key={item.key}
                 role="row"
-                className={`row${row ? ` problem-${row.status}` : ""}${selected === item.index ? " selected" : ""}`}
+                className={`row${item.index % 2 ? " odd" : ""}${row ? ` problem-${row.status}` : ""}${selected === item.index ? " selected" : ""}`}
                 data-testid="aligned-row"
                 data-status={row?.status}
                 data-index={item.index}
-                style={{ top: item.start, height: ROW_HEIGHT, width: WIDTH }}
+                style={{ top: item.start - ROW_HEIGHT, height: ROW_HEIGHT, width: WIDTH }}
                 onClick={() => {
                   selectRow(item.index);
                   scroller.current?.focus();

@@ -29,13 +29,13 @@ const columns = [
   column.accessor("protocol", { id: "protocol", header: "Proto", size: 56 }),
   column.accessor("endpointsA", { id: "endpointsA", header: "In A (client → server)", size: 300, cell: (c) => c.getValue() ?? "—" }),
   column.accessor("endpointsB", { id: "endpointsB", header: "In B (client → server)", size: 300, cell: (c) => c.getValue() ?? "—" }),
-  numeric("packetsA", "Pkts A", 64, "packets in capture A"),
-  numeric("packetsB", "Pkts B", 64, "packets in capture B"),
-  numeric("lostC2S", "Lost c→s", 70, "client-to-server packets lost between the capture points"),
-  numeric("lostS2C", "Lost s→c", 70, "server-to-client packets lost between the capture points"),
-  numeric("injected", "Injected", 66, "packets seen at the receiver that were never sent"),
-  numeric("owdC2SMs", "OWD c→s ms", 88, "median one-way delay client to server"),
-  numeric("owdS2CMs", "OWD s→c ms", 88, "median one-way delay server to client"),
+  numeric("packetsA", "Pkts A", 70, "packets in capture A"),
+  numeric("packetsB", "Pkts B", 70, "packets in capture B"),
+  numeric("lostC2S", "Lost c→s", 80, "client-to-server packets lost between the capture points"),
+  numeric("lostS2C", "Lost s→c", 80, "server-to-client packets lost between the capture points"),
+  numeric("injected", "Injected", 76, "packets seen at the receiver that were never sent"),
+  numeric("owdC2SMs", "OWD c→s ms", 100, "median one-way delay client to server"),
+  numeric("owdS2CMs", "OWD s→c ms", 100, "median one-way delay server to client"),
   column.accessor("rewrites", { id: "rewrites", header: "Rewrites", size: 320 }),
   column.accessor("confidence", {
     id: "confidence",
@@ -81,6 +81,9 @@ export function SessionsTable() {
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 20,
+    // The sticky header sits above the rows: keep scrolled-to rows out from under it.
+    scrollMargin: ROW_HEIGHT,
+    scrollPaddingStart: ROW_HEIGHT,
   });
   const items = virtualizer.getVirtualItems();
   const pages = usePages<SessionRow>(
@@ -123,10 +126,10 @@ export function SessionsTable() {
             <div
               key={item.key}
               role="row"
-              className={`row${problem ? " problem" : ""}`}
+              className={`row${item.index % 2 ? " odd" : ""}${problem ? " problem" : ""}`}
               data-testid="session-row"
               data-session={row?.id}
-              style={{ top: item.start, height: ROW_HEIGHT, width }}
+              style={{ top: item.start - ROW_HEIGHT, height: ROW_HEIGHT, width }}
               onDoubleClick={() => row && openSession(row.id)}
               onClick={() => row && openSession(row.id)}
             >

@@ -1,11 +1,11 @@
 // Wireshark's packet-list columns (No., Time, Source, Destination, Protocol, Length, Info)
 // for one row of a PacketTable, computed for the rows on screen only.
-import { infoLine, protocolName, tcpSequenceBases, type TcpSequenceBases } from "../core/decode/info";
+import { infoLine, protocolName, tcpContext, type TcpContext } from "../core/decode/info";
 import type { PacketTable } from "../core/model/packet-table";
 import type { PacketCells } from "./match-api";
 
-/** Relative TCP sequence numbers need per-row bases: built once per table, on first use. */
-const basesOf = new WeakMap<PacketTable, TcpSequenceBases>();
+/** Relative sequence numbers and scaled windows need per-connection context: built once per table, on first use. */
+const tcpOf = new WeakMap<PacketTable, TcpContext>();
 
 /** Seconds since the capture's first frame, like Wireshark's default Time column. */
 function relativeTime(t: PacketTable, row: number): string {
@@ -27,8 +27,8 @@ function relativeTime(t: PacketTable, row: number): string {
 }
 
 export function packetCells(t: PacketTable, row: number): PacketCells {
-  let bases = basesOf.get(t);
-  if (!bases) basesOf.set(t, (bases = tcpSequenceBases(t)));
+  let tcp = tcpOf.get(t);
+  if (!tcp) tcpOf.set(t, (tcp = tcpContext(t)));
   const c = t.columns;
   return {
     frame: row + 1,
@@ -37,6 +37,6 @@ export function packetCells(t: PacketTable, row: number): PacketCells {
     destination: t.addresses.text[c.dst[row]] ?? "",
     protocol: protocolName(t, row),
     length: c.originalLength[row],
-    info: infoLine(t, row, { bases }),
+    info: infoLine(t, row, { tcp, relative: true }),
   };
 }
