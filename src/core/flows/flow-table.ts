@@ -27,6 +27,8 @@ export interface Flow {
   isn: [number | null, number | null];
   /** How the client end was chosen: "syn", "syn-ack", "echo-request", "well-known port", "first packet". */
   clientBy: string;
+  /** Sent to a multicast or broadcast address: traffic of one segment, never the same packets at two points. */
+  toGroup: boolean;
 }
 
 export interface FlowTable {
@@ -169,7 +171,15 @@ function newFlow(t: PacketTable, row: number, kind: FlowKind, sp: number, dp: nu
     packets: [0, 0],
     isn: [null, null],
     clientBy,
+    toGroup: isGroupAddress(t.addresses.text[clientIsSrc ? dst : src]),
   };
+}
+
+/** Multicast, limited broadcast, or (by the usual /24 habit) a directed broadcast ending in .255. */
+export function isGroupAddress(text: string): boolean {
+  if (text.includes(":")) return /^ff/i.test(text);
+  const octets = text.split(".").map(Number);
+  return (octets[0] >= 224 && octets[0] <= 239) || octets[3] === 255;
 }
 
 /** Wireshark-style endpoint text: "10.0.0.1:80", "[2001:db8::1]:443", a bare address for ICMP. */

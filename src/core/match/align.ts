@@ -4,7 +4,7 @@
 // sequence range (TSO/GRO: one super-segment on one side, several segments on the other),
 // then by headers only (payload changed in flight).
 
-import { identityOf, type Identity } from "./identity";
+import { identityFields, identityOf, type Identity } from "./identity";
 import type { PacketTable } from "../model/packet-table";
 
 /** One side of a session direction: its rows in time order and their times on A's clock. */
@@ -85,6 +85,12 @@ export function tcpHeaderKey(table: PacketTable, seqOffset: number, ackOffset: n
     identityOf([c.tcpFlags[row], (c.seq[row] + seqOffset) >>> 0, (c.ack[row] + ackOffset) >>> 0, c.tsVal[row], c.tsEcr[row], c.ipId[row]]);
 }
 
+/** Identity without IP ID, pinned to the segment's place in the stream (mapped into the receiver's sequence space). */
+export function tcpLooseKey(table: PacketTable, seqOffset: number, ackOffset: number): (row: number) => Identity {
+  const c = table.columns;
+  return (row) => identityOf([...identityFields(table, row, false, true), (c.seq[row] + seqOffset) >>> 0, (c.ack[row] + ackOffset) >>> 0]);
+}
+
 interface Segment {
   row: number;
   start: number;
@@ -139,17 +145,21 @@ export function matchBySequenceRange(
   const receiverStarts = segmentsByStart(receiver, 0);
   if (senderStarts.size === 0 || receiverStarts.size === 0) return;
   const receiverSegs = [...receiverStarts.values()].flat().sort((x, y) => x.time - y.time);
-  const used = new Set<number>();
+  // Row numbers are per capture: keep the sender's and the receiver's apart.
+  const usedS = new Set<number>();
+  const usedR = new Set<number>();
   for (const first of receiverSegs) {
-    if (used.has(first.row)) continue;
-    const firstSent = pickSender(senderStarts.get(first.start), (row) => used.has(row), first.time + slack);
+    if (usedR.has(first.row)) continue;
+    const firstSent = pickSender(senderStarts.get(first.start), (row) => usedS.has(row), first.time + slack);
     if (!firstSent) continue;
     const sent = [firstSent];
     const received = [first];
     let endS = firstSent.end;
     let endR = first.end;
-    const taken = new Set([firstSent.row, first.row]);
-    const isUsed = (row: number) => used.has(row) || taken.has(row);
+    const takenS = new Set([firstSent.row]);
+    const takenR = new Set([first.row]);
+    const isUsedS = (row: number) => usedS.has(row) || takenS.has(row);
+    const isUsedR = (row: number) => usedR.has(row) || takenR.has(row);
     let ok = true;
     while (endS !== endR && sent.length + received.length < MAX_SEGMENTS) {
       // Compare positions modulo 2^32 relative to the group's start.
@@ -157,23 +167,25 @@ export function matchBySequenceRange(
       const relR = (endR - first.start) >>> 0;
       const next =
         relS < relR
-          ? pickSender(senderStarts.get(endS), isUsed, received[received.length - 1].time + slack)
-          : pickReceiver(receiverStarts.get(endR), isUsed, sent[0].time - slack);
+          ? pickSender(senderStarts.get(endS), isUsedS, received[received.length - 1].time + slack)
+          : pickReceiver(receiverStarts.get(endR), isUsedR, sent[0].time - slack);
       if (!next) {
         ok = false;
         break;
       }
-      taken.add(next.row);
       if (relS < relR) {
+        takenS.add(next.row);
         sent.push(next);
         endS = next.end;
       } else {
+        takenR.add(next.row);
         received.push(next);
         endR = next.end;
       }
     }
     if (!ok || endS !== endR) continue;
-    for (const row of taken) used.add(row);
+    for (const row of takenS) usedS.add(row);
+    for (const row of takenR) usedR.add(row);
     const segmented = sent.length > 1 || received.length > 1;
     for (const s of sent) {
       for (const r of received) {
@@ -184,5 +196,46 @@ export function matchBySequenceRange(
         emit(s.row, r.row, PairBy.RANGE, segmented);
       }
     }
+  }
+  matchInsideSuperSegments(sender, receiver, [...senderStarts.values()].flat(), receiverSegs, usedR, slack, emit);
+}
+
+/** How many sender segments starting at or before a receiver segment are searched for one that contains it. */
+const CONTAINMENT_SCAN = 64;
+
+/**
+ * Receiver segments left over once whole groups are paired: a piece of a super-segment whose
+ * other pieces were lost on the way. Pairs each with the latest sender segment, sent before it
+ * arrived, whose range contains it.
+ */
+function matchInsideSuperSegments(
+  sender: DirectionSide,
+  receiver: DirectionSide,
+  senderSegs: Segment[],
+  receiverSegs: Segment[],
+  usedR: Set<number>,
+  slack: number,
+  emit: PairSink,
+): void {
+  const bySeq = senderSegs.filter((s) => s.end - s.start > 0).sort((x, y) => x.start - y.start);
+  if (bySeq.length === 0) return;
+  for (const r of receiverSegs) {
+    if (usedR.has(r.row) || receiver.match[r.row] !== -1) continue;
+    let lo = 0;
+    let hi = bySeq.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (bySeq[mid].start <= r.start) lo = mid + 1;
+      else hi = mid;
+    }
+    let best: Segment | null = null;
+    for (let k = lo - 1; k >= 0 && k >= lo - CONTAINMENT_SCAN; k--) {
+      const s = bySeq[k];
+      if (s.end >= r.end && s.time <= r.time + slack && (!best || s.time > best.time)) best = s;
+    }
+    if (!best || best.end - best.start === r.end - r.start) continue;
+    if (sender.match[best.row] === -1) sender.match[best.row] = r.row;
+    receiver.match[r.row] = best.row;
+    emit(best.row, r.row, PairBy.RANGE, true);
   }
 }

@@ -60,6 +60,26 @@ function minimumBelow(samples: DelaySamples, slope: number): number {
   return min;
 }
 
+/**
+ * Drops samples far below the bulk: one false match (two look-alike packets seconds apart)
+ * would otherwise pull the whole envelope down. Delays above the bulk are queueing, and kept.
+ */
+export function withoutLowOutliers(samples: DelaySamples): DelaySamples {
+  const n = samples.y.length;
+  if (n < 5) return samples;
+  const sorted = Float64Array.from(samples.y).sort();
+  const median = sorted[n >> 1];
+  const deviations = Float64Array.from(samples.y, (y) => Math.abs(y - median)).sort();
+  const fence = median - Math.max(0.05, 10 * deviations[n >> 1]);
+  const out: DelaySamples = { x: [], y: [] };
+  for (let i = 0; i < n; i++) {
+    if (samples.y[i] < fence) continue;
+    out.x.push(samples.x[i]);
+    out.y.push(samples.y[i]);
+  }
+  return out;
+}
+
 export const EQUAL_MIN_DELAY =
   "The minimum one-way delay is assumed equal in both directions: the offset is half the difference of the two lower envelopes. Delays above each direction's minimum do not depend on this assumption.";
 
@@ -83,6 +103,8 @@ export function estimateClock(
     source = "given";
     assumption = "Offset and skew given by the user; one-way delays rest on them.";
   } else {
+    c2s = withoutLowOutliers(c2s);
+    s2c = withoutLowOutliers(s2c);
     const up = lowerEnvelope(c2s);
     const down = lowerEnvelope(s2c);
     // Each envelope's slope measures the skew (with opposite signs); trust each by its time span.

@@ -5,7 +5,7 @@
 import { buildFlowTable, endpointText, type FlowTable } from "../flows/flow-table";
 import type { PacketTable } from "../model/packet-table";
 import { buildFindings } from "../findings/findings";
-import { matchByIdentity, matchBySequenceRange, PairBy, sequenceOffset, tcpHeaderKey, type DirectionSide } from "./align";
+import { matchByIdentity, matchBySequenceRange, PairBy, sequenceOffset, tcpHeaderKey, tcpLooseKey, type DirectionSide } from "./align";
 import { bOnAClock, estimateClock, type DelaySamples } from "./clock";
 import { exactIdentity, identityOf, looseIdentity } from "./identity";
 import { pairFlows } from "./pairing";
@@ -198,41 +198,39 @@ export function diffCaptures(a: PacketTable, b: PacketTable, options: DiffOption
   const looseKey = (t: PacketTable) => (row: number) => looseIdentity(t, row);
   const seqDelta = new Map<number, [number, number]>();
   for (const p of paired) {
-    for (const d of [0, 1]) {
-      const { sender, receiver } = sides(p.id, d);
-      matchByIdentity(sender, receiver, looseKey(sender.table), looseKey(receiver.table), PairBy.LOOSE, emitFor(p.id, d));
-    }
-    const isTcp = p.flowA >= 0 && flowsA.flows[p.flowA].kind === "tcp";
-    // Sequence offsets as "B minus A" per direction (ISN-randomising firewalls), from the pairs so far.
-    const delta: [number, number] = [0, 0];
-    if (isTcp) {
-      const up = sides(p.id, 0);
-      const down = sides(p.id, 1);
-      const o0 = sequenceOffset(up.sender, up.receiver);
-      const o1 = sequenceOffset(down.sender, down.receiver);
-      const isnA = flowsA.flows[p.flowA].isn;
-      const fb = flowsB.flows[p.flowB];
-      const isnB = p.pair && !p.pair.sameOrientation ? [fb.isn[1], fb.isn[0]] : fb.isn;
-      const fromIsn = (d: number) => (isnA[d] !== null && isnB[d] !== null ? ((isnB[d] as number) - (isnA[d] as number)) >>> 0 : 0);
-      delta[0] = o0 ?? fromIsn(0);
-      delta[1] = o1 !== null ? -o1 >>> 0 : fromIsn(1);
-    }
-    seqDelta.set(p.id, delta);
-    for (const d of [0, 1]) {
-      const { sender, receiver } = sides(p.id, d);
-      const emit = emitFor(p.id, d);
-      if (isTcp) {
-        // Offsets that carry the sender's sequence and ack numbers into the receiver's space.
-        const seqOff = d === 0 ? delta[0] : -delta[1] >>> 0;
-        const ackOff = d === 0 ? delta[1] : -delta[0] >>> 0;
-        // Ranges before headers: a TSO piece shares its super-segment's headers but not its length.
-        matchBySequenceRange(sender, receiver, seqOff, CAUSALITY_SLACK, emit);
-        matchByIdentity(sender, receiver, tcpHeaderKey(sender.table, seqOff, ackOff), tcpHeaderKey(receiver.table, 0, 0), PairBy.HEADERS, emit);
-      } else {
+    const isTcp = flowsA.flows[p.flowA].kind === "tcp";
+    if (!isTcp) {
+      for (const d of [0, 1]) {
+        const { sender, receiver } = sides(p.id, d);
+        const emit = emitFor(p.id, d);
+        matchByIdentity(sender, receiver, looseKey(sender.table), looseKey(receiver.table), PairBy.LOOSE, emit);
         const headerKey = (t: PacketTable) => (row: number) =>
           t.columns.ipId[row] === 0 ? null : identityOf([t.columns.protocol[row], t.columns.ipId[row], t.columns.srcPort[row] >> 8, t.columns.seq[row]]);
         matchByIdentity(sender, receiver, headerKey(sender.table), headerKey(receiver.table), PairBy.HEADERS, emit);
       }
+      continue;
+    }
+    // Sequence offsets as "B minus A" per direction (ISN-randomising firewalls), from the exact pairs.
+    const up = sides(p.id, 0);
+    const down = sides(p.id, 1);
+    const o0 = sequenceOffset(up.sender, up.receiver);
+    const o1 = sequenceOffset(down.sender, down.receiver);
+    const isnA = flowsA.flows[p.flowA].isn;
+    const fb = flowsB.flows[p.flowB];
+    const isnB = p.pair && !p.pair.sameOrientation ? [fb.isn[1], fb.isn[0]] : fb.isn;
+    const fromIsn = (d: number) => (isnA[d] !== null && isnB[d] !== null ? ((isnB[d] as number) - (isnA[d] as number)) >>> 0 : 0);
+    const delta: [number, number] = [o0 ?? fromIsn(0), o1 !== null ? -o1 >>> 0 : fromIsn(1)];
+    seqDelta.set(p.id, delta);
+    for (const d of [0, 1]) {
+      const { sender, receiver } = sides(p.id, d);
+      const emit = emitFor(p.id, d);
+      // Offsets that carry the sender's sequence and ack numbers into the receiver's space.
+      const seqOff = d === 0 ? delta[0] : -delta[1] >>> 0;
+      const ackOff = d === 0 ? delta[1] : -delta[0] >>> 0;
+      matchByIdentity(sender, receiver, tcpLooseKey(sender.table, seqOff, ackOff), tcpLooseKey(receiver.table, 0, 0), PairBy.LOOSE, emit);
+      // Ranges before headers: a TSO piece shares its super-segment's headers but not its length.
+      matchBySequenceRange(sender, receiver, seqOff, CAUSALITY_SLACK, emit);
+      matchByIdentity(sender, receiver, tcpHeaderKey(sender.table, seqOff, ackOff), tcpHeaderKey(receiver.table, 0, 0), PairBy.HEADERS, emit);
     }
   }
   if (!options.clock) {

@@ -70,6 +70,8 @@ export function identityFields(t: PacketTable, row: number, withIpId: boolean, w
   if (withIpId) fields.push(c.ipId[row]);
   if (protocol === 6) {
     fields.push(c.tcpFlags[row]);
+    // Without the payload's bytes, full-size segments only differ by where they sit in the stream.
+    if (withPayload && !complete && c.payloadLength[row] > 0) fields.push(c.seq[row], c.ack[row]);
     if (c.flags[row] & PacketFlag.TCP_TS) fields.push(c.tsVal[row], c.tsEcr[row]);
   } else if (protocol === 1 || protocol === 58) {
     const type = normalisedIcmpType(protocol, c.srcPort[row] >> 8);

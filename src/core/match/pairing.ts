@@ -21,6 +21,8 @@ const AMBIGUOUS = -1;
 
 function compatible(fa: Flow, fb: Flow): boolean {
   const icmp = (f: Flow) => f.kind === "icmp" || f.kind === "icmpv6";
+  // Multicast and broadcast stay on their segment: two such flows only look alike (SSDP, LAN discovery).
+  if (fa.toGroup || fb.toGroup) return false;
   return fa.kind === fb.kind || (icmp(fa) && icmp(fb));
 }
 
