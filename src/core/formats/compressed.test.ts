@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { decompress } from "fzstd";
 import { describe, expect, it } from "vitest";
 import { gunzipSource } from "./gzip";
 import { openCapture } from "./index";
@@ -64,6 +65,24 @@ describe("compressed captures", () => {
     const { packets, errors } = await count(zst, "bad.zst");
     expect(packets).toBeLessThan(5);
     expect(errors.some((e) => e.fatal && /^zstd: /.test(e.message))).toBe(true);
+  });
+
+  it("deliver exactly the decompressed bytes, read in any piece sizes", async () => {
+    const zst = fixture("many-frames.pcap.zst");
+    const whole = decompress(zst);
+    const gz = new Uint8Array(gzipSync(whole));
+    for (const src of [unzstdSource(memorySource(zst)), gunzipSource(memorySource(gz))]) {
+      const pieces: Uint8Array[] = [];
+      let at = 0;
+      for (let i = 0; ; i++) {
+        // Mix tiny and multi-megabyte reads; keep every piece until the end to catch reused buffers.
+        const piece = await src.read(at, i % 3 === 0 ? 3_000_000 : 1 + ((i * 7919) % 70_000));
+        pieces.push(piece);
+        at += piece.length;
+        if (piece.length === 0) break;
+      }
+      expect(Buffer.concat(pieces).equals(Buffer.from(whole))).toBe(true);
+    }
   });
 
   it("are forward-only streams that refuse to seek back", async () => {

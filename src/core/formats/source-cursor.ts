@@ -6,6 +6,8 @@ import type { ByteSource, ReadOptions } from "./types";
 
 /** Big enough that the per-slice await cost vanishes, small enough for a browser tab. */
 export const SLICE_BYTES = 32 * 1024 * 1024;
+/** Decompressed streams arrive in pieces of about this size: asking for more would only add copies. */
+const STREAM_SLICE_BYTES = 1024 * 1024;
 
 export class SourceCursor {
   /** The bytes of the current window; `pos` indexes into it. */
@@ -28,7 +30,7 @@ export class SourceCursor {
     private readonly source: ByteSource,
     private readonly opts: ReadOptions,
   ) {
-    this.sliceBytes = opts.sliceBytes ?? SLICE_BYTES;
+    this.sliceBytes = opts.sliceBytes ?? (source.forwardOnly ? STREAM_SLICE_BYTES : SLICE_BYTES);
   }
 
   /** Stream offset of the read position. */

@@ -51,6 +51,16 @@ export function decompressedSource(
   }
 
   function take(length: number): Uint8Array {
+    const first = queue[0];
+    if (first && first.length >= length) {
+      // The decompressor hands over fresh arrays, so a view is safe and saves a copy.
+      const out = first.subarray(0, length);
+      if (first.length === length) queue.shift();
+      else queue[0] = first.subarray(length);
+      queued -= length;
+      position += length;
+      return out;
+    }
     const out = new Uint8Array(Math.min(length, queued));
     let filled = 0;
     while (filled < out.length) {
