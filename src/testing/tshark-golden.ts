@@ -122,7 +122,7 @@ export function compareRow(t: PacketTable, row: number, g: GoldenRow): string[] 
     // For a TSO super-segment tshark prints the length it presumes, not the 0 on the wire.
     if (!tso) check("ip.len", c.ipLength[row], theirs("ip.len"));
     check("ip.flags", c.fragment[row] >> 13, Number(theirs("ip.flags")));
-    check("ip.frag_offset", (c.fragment[row] & 0x1fff) * 8, theirs("ip.frag_offset"));
+    check("ip.frag_offset", c.fragment[row] & 0x1fff, theirs("ip.frag_offset"));
     if (!d.tunnelAfter) check("ip.checksum", c.checksums[row] & 3, checksum(theirs("ip.checksum.status")));
   } else {
     check("ipv6.plen", c.ipLength[row] - 40, theirs("ipv6.plen"));

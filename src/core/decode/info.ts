@@ -173,12 +173,13 @@ function icmpInfo(t: PacketTable, row: number, v6: boolean): string {
   const code = c.srcPort[row] & 0xff;
   const name = (v6 ? ICMPV6_TYPES : ICMP_TYPES)[type] ?? `Type ${type}, code ${code}`;
   const echo = v6 ? type === 128 || type === 129 : type === 0 || type === 8;
+  if (echo && v6) return `${name} id=0x${c.dstPort[row].toString(16).padStart(4, "0")}, seq=${c.seq[row]}, hop limit=${c.ttl[row]}`;
   if (echo) {
     const seq = c.seq[row];
     const swapped = ((seq & 0xff) << 8) | (seq >> 8);
     // Wireshark pads "reply" to line up with "request".
-    const gap = type === 0 || type === 129 ? "    " : "  ";
-    return `${name}${gap}id=0x${c.dstPort[row].toString(16).padStart(4, "0")}, seq=${seq}/${swapped}, ${v6 ? "hop limit" : "ttl"}=${c.ttl[row]}`;
+    const gap = type === 0 ? "    " : "  ";
+    return `${name}${gap}id=0x${c.dstPort[row].toString(16).padStart(4, "0")}, seq=${seq}/${swapped}, ttl=${c.ttl[row]}`;
   }
   const ndp = t.sparse.ndp.get(row);
   if (ndp?.kind === "router-advertisement") {
