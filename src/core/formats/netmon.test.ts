@@ -38,7 +38,8 @@ describe("netmon sniff", () => {
   it("maps media types to link types", () => {
     expect([0, 1, 2, 3, 6, 7, 8, 9].map(netmonLinkType)).toEqual([1, 1, 6, 10, 105, 101, 101, 101]);
     expect(netmonLinkType(0xe000 | 113)).toBe(113);
-    expect(netmonLinkType(0xe080)).toBeUndefined();
+    expect(netmonLinkType(0xe080)).toBe(105);
+    expect(netmonLinkType(0xe083)).toBeUndefined();
     expect(netmonLinkType(4)).toBeUndefined();
   });
 });
@@ -91,10 +92,17 @@ describe("netmon generated files (versions 2.1-2.3, media types)", () => {
     expect(got.notes).toContain("times are local time of the capturing machine; read with the given zone UTC+01:30");
   });
 
-  it("2.2: negative deltas, process names from the process table", async () => {
+  it("2.2: negative deltas, process names from the process table, frame comments as tshark reads them", async () => {
     const got = await collect(netmonReader, fixture("netmon-2.2-process.cap"));
     expect(got.errors).toEqual([]);
     expectSameAsTshark(got, "netmon-2.2-process.cap");
+    const tsharkComments = readFileSync(join(root, "fixtures/expected/windows/netmon-2.2-process.cap.comments.txt"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => line.split("\t"));
+    expect(got.packets.flatMap((p, i) => (p.meta?.comments ? [[String(i + 1), ...p.meta.comments]] : []))).toEqual(
+      tsharkComments.map(([frame, title, description]) => [frame, `${title}: ${description}`]),
+    );
     expect(got.packets.map((p) => p.meta?.notes)).toEqual([
       ["process C:\\Program Files\\Tool\\tool.exe (pid 4321)"],
       ["process C:\\Windows\\System32\\svchost.exe (pid 1234)"],

@@ -37,7 +37,8 @@ export function netmonLinkType(media: number): number | undefined {
   if (media === 3) return LINKTYPE_FDDI;
   if (media === MEDIA_WIFI) return LINKTYPE_IEEE802_11;
   if (media >= 7 && media <= 9) return LINKTYPE_RAW;
-  // 0xE000 | n wraps pcap link type n; 0xE080..0xE08A are Message Analyzer's own types instead.
+  if (media === 0xe080) return LINKTYPE_IEEE802_11; // Message Analyzer "WiFi Message"
+  // 0xE000 | n wraps pcap link type n; 0xE081..0xE08A are other Message Analyzer types instead.
   if ((media & 0xf000) === 0xe000 && !(media >= 0xe080 && media <= 0xe08a)) return media & 0x0fff;
   return undefined;
 }
@@ -75,6 +76,8 @@ interface FileHeader {
   startUnixMs: number;
   frameTableOffset: number;
   frameTableLength: number;
+  commentTableOffset: number;
+  commentTableLength: number;
   processTableOffset: number;
   processCount: number;
   /** Where the sections after the frames start: frame table, user data, comments, process table, network info. */
@@ -97,6 +100,8 @@ function parseHeader(h: DataView): FileHeader {
     }),
     frameTableOffset: h.getUint32(24, true),
     frameTableLength: h.getUint32(28, true),
+    commentTableOffset: h.getUint32(40, true),
+    commentTableLength: h.getUint32(44, true),
     processTableOffset: h.getUint32(48, true),
     processCount: h.getUint32(52, true),
     sectionOffsets: [24, 32, 40, 48, 56].map((at) => h.getUint32(at, true)),
@@ -155,7 +160,9 @@ async function readNetmon(input: ByteSource, sink: RecordSink, opts: ReadOptions
   const dataEnd = offsets ? input.size : Math.min(input.size, ...hdr.sectionOffsets.filter((o) => o >= FILE_HEADER_SIZE));
 
   const window = new Window(input);
+  // Files before 2.2 leave these header fields uninitialised.
   const processes = hdr.minor >= 2 && hdr.processTableOffset > 0 ? await readProcessTable(window, hdr, fail) : [];
+  const comments = hdr.minor >= 2 && hdr.commentTableLength > 0 ? await readCommentTable(window, hdr, fail) : new Map<number, string>();
   const trailer = trailerSize(hdr.minor);
   const interfaces = new Map<number, number>();
   const special = new Map<string, number>();
@@ -218,9 +225,11 @@ async function readNetmon(input: ByteSource, sink: RecordSink, opts: ReadOptions
       origLen = Math.max(originalLength - wifi.headerLength, data.length);
       meta = { notes: [wifi.note] };
     }
+    const comment = comments.get(offset);
+    if (comment !== undefined) meta = { ...meta, comments: [comment] };
     if (processes.length > 0) {
       const process = processes[tv.getUint32(2, true)];
-      if (process) meta = { notes: [...(meta?.notes ?? []), process] };
+      if (process) meta = { ...meta, notes: [...(meta?.notes ?? []), process] };
     }
 
     let interfaceId = interfaces.get(linkType);
@@ -283,6 +292,35 @@ async function readProcessTable(
   }
   if (names.length < hdr.processCount) fail(hdr.processTableOffset, `process table cut short after ${names.length} of ${hdr.processCount} entries`, false);
   return names;
+}
+
+/**
+ * The 2.2+ comment table: entries of u32 frames per comment, u32 frame offset (the key), u32 title
+ * size, UTF-16 title, u32 description size, description (usually RTF, so only plain text is kept).
+ */
+async function readCommentTable(
+  window: Window,
+  hdr: FileHeader,
+  fail: (offset: number, message: string, fatal: boolean) => void,
+): Promise<Map<number, string>> {
+  const comments = new Map<number, string>();
+  const table = await window.read(hdr.commentTableOffset, hdr.commentTableLength);
+  const v = new DataView(table.buffer, table.byteOffset, table.byteLength);
+  let at = 0;
+  while (at + 16 <= table.length) {
+    const frameOffset = v.getUint32(at + 4, true);
+    const titleSize = v.getUint32(at + 8, true);
+    if (at + 12 + titleSize + 4 > table.length) break;
+    const title = utf16(table.subarray(at + 12, at + 12 + titleSize));
+    const descSize = v.getUint32(at + 12 + titleSize, true);
+    const descAt = at + 16 + titleSize;
+    if (descAt + descSize > table.length) break;
+    const description = new TextDecoder().decode(table.subarray(descAt, descAt + descSize)).replace(/\0+$/, "");
+    comments.set(frameOffset, description && !description.startsWith("{\\rtf") ? `${title}: ${description}` : title);
+    at = descAt + descSize;
+  }
+  if (at + 16 <= table.length || table.length < hdr.commentTableLength) fail(hdr.commentTableOffset, "comment table is cut short or malformed; later comments are lost", false);
+  return comments;
 }
 
 function utf16(bytes: Uint8Array): string {
