@@ -88,6 +88,7 @@ export function buildFlowTable(t: PacketTable): FlowTable {
   const directionOfRow = new Uint8Array(n);
   // Two-level numeric key (first endpoint, then second endpoint + protocol): avoids building a string per packet.
   const open = new Map<number, Map<number, number>>();
+  const ended = new Set<number>();
 
   for (let row = 0; row < n; row++) {
     const l3 = c.l3[row];
@@ -106,11 +107,13 @@ export function buildFlowTable(t: PacketTable): FlowTable {
     let f = inner.get(k2);
     const tcpFlags = c.tcpFlags[row];
     const isSyn = kind === "tcp" && (tcpFlags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN;
-    // A SYN with a new ISN on a known 4-tuple starts a new connection (port reuse).
+    // A SYN with a new ISN on a known 4-tuple starts a new connection (port reuse); so does
+    // any SYN after a FIN or RST. A SYN seen after its SYN-ACK (timestamp order) does not.
     if (f !== undefined && isSyn) {
       const flow = flows[f];
       const sameClient = flow.clientAddr === src && flow.clientPort === sp;
-      if (!(sameClient && flow.isn[0] === c.seq[row])) f = undefined;
+      const known = flow.isn[0];
+      if ((known !== null && (known !== c.seq[row] || !sameClient)) || (known === null && ended.has(f))) f = undefined;
     }
     if (f === undefined) {
       f = flows.length;
@@ -127,6 +130,7 @@ export function buildFlowTable(t: PacketTable): FlowTable {
       const side = tcpFlags & TcpFlag.ACK ? 1 : 0;
       if (side === dir && flow.isn[side] === null) flow.isn[side] = c.seq[row];
     }
+    if (kind === "tcp" && tcpFlags & (TcpFlag.FIN | TcpFlag.RST)) ended.add(f);
   }
 
   const flowRowStart = new Uint32Array(flows.length + 1);

@@ -288,10 +288,21 @@ export class PairSession {
   }
 }
 
+/** What became of one packet sent through the builder: its frame at the sender, its copies at the receiver. */
+export interface SentPacket {
+  session: PairSession;
+  direction: 0 | 1;
+  sender: CapturedFrame;
+  received: CapturedFrame[];
+  /** True one-way delay, s. */
+  delay: number;
+}
+
 /** Builds two captures (A near the client, B near the server) of the same traffic. */
 export class CapturePairBuilder {
   readonly framesA: CapturedFrame[] = [];
   readonly framesB: CapturedFrame[] = [];
+  readonly sent: SentPacket[] = [];
   sessionsMade = 0;
   private readonly opts: Required<PairOptions>;
 
@@ -305,8 +316,10 @@ export class CapturePairBuilder {
   }
 
   /** A frame seen only in one capture, at true time `t`. */
-  only(capture: 0 | 1, t: number, frame: Uint8Array): void {
-    (capture === 0 ? this.framesA : this.framesB).push({ time: capture === 0 ? this.aTime(t) : this.bTime(t), data: frame });
+  only(capture: 0 | 1, t: number, frame: Uint8Array): CapturedFrame {
+    const captured = { time: capture === 0 ? this.aTime(t) : this.bTime(t), data: frame };
+    (capture === 0 ? this.framesA : this.framesB).push(captured);
+    return captured;
   }
 
   private aTime(t: number): number {
@@ -355,11 +368,18 @@ export class CapturePairBuilder {
       return ethernetFrame(ipPacket(ip, l4, { badChecksum: edit?.badChecksum }));
     };
     const ttl = this.opts.ttl;
-    this.only(senderCapture, t, build(senderCapture, path.atSender, ttl));
+    const record: SentPacket = { session, direction: dir, sender: this.only(senderCapture, t, build(senderCapture, path.atSender, ttl)), received: [], delay };
+    this.sent.push(record);
     if (path.lost) return;
     const received = build(receiverCapture, path.atReceiver, ttl - this.opts.hops);
-    this.only(receiverCapture, t + delay, received);
-    for (const extra of path.duplicates ?? []) this.only(receiverCapture, t + delay + extra, received);
+    record.received.push(this.only(receiverCapture, t + delay, received));
+    for (const extra of path.duplicates ?? []) record.received.push(this.only(receiverCapture, t + delay + extra, received));
+  }
+
+  /** Frame number (from 1, file order) of every frame of one capture. */
+  frameNumbers(capture: 0 | 1): Map<CapturedFrame, number> {
+    const sorted = [...(capture === 0 ? this.framesA : this.framesB)].sort((x, y) => x.time - y.time);
+    return new Map(sorted.map((f, i) => [f, i + 1]));
   }
 
   /** The frames of one capture in time order, ready for writePcap (nanosecond timestamps). */
