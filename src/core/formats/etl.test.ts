@@ -1,13 +1,16 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { collect, parseExpectedFrames, sha16 } from "../../../fixtures/windows/collect";
 import { buildEtl, eventRecord, join as bytesJoin, le, lzxpressCompress, type LogFileSpec } from "../../../fixtures/windows/etl-builder";
 import { etlFixtures, NDIS } from "../../../fixtures/windows/etl-fixtures";
 import { haveSharedCaptures, sharedCapture } from "../../testing/shared-captures";
+import { captureInfo } from "./capture-info";
 import { etlReader } from "./etl";
 import { lzxpressDecompress } from "./etl/lzxpress";
+import { memorySource } from "./memory-source";
 
 const root = join(__dirname, "../../..");
 const expectedDir = join(root, "fixtures/expected/windows");
@@ -202,5 +205,16 @@ describe("etl fuzz", () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("windows formats through the format registry", () => {
+  it("detects NetMon and ETL by content, not by name, gzip-compressed too", async () => {
+    const etl = etlFixtures["pktmon-drop.etl"]().bytes;
+    const netmon = fixture("netmon-2.3-utc.cap");
+    const etlInfo = await captureInfo(memorySource(etl, "misnamed.pcapng"));
+    expect([etlInfo.format, etlInfo.packets, etlInfo.linkTypes]).toEqual(["etl", 3, ["EN10MB"]]);
+    const netmonInfo = await captureInfo(memorySource(new Uint8Array(gzipSync(netmon)), "misnamed.pcap.gz"));
+    expect([netmonInfo.format, netmonInfo.compression, netmonInfo.packets, netmonInfo.errors]).toEqual(["netmon", "gzip", 4, []]);
   });
 });

@@ -34,6 +34,7 @@ export class NdisCaptureProvider implements PacketProvider {
   readonly guid = guidBytes(NDIS_CAPTURE_GUID);
   private readonly packets: EtlPacket[] = [];
   private readonly interfaces = new Map<string, EtlInterface>();
+  private readonly byIndex = new Map<number, EtlInterface>();
   private readonly partial = new Map<number, Partial>();
   /** Wi-Fi metadata (event 1002) waiting for the next fragment of the same thread. */
   private readonly wifiNotes = new Map<number, string>();
@@ -121,12 +122,18 @@ export class NdisCaptureProvider implements PacketProvider {
     const length = view.getUint32(p + 8, true);
     if (p + 12 + length > payloadEnd) return undefined;
     const linkType = ev.keyword & KW_MEDIA_NATIVE_802_11 ? LINKTYPE_IEEE802_11 : ev.keyword & KW_MEDIA_WIRELESS_WAN ? LINKTYPE_RAW : LINKTYPE_ETHERNET;
-    const iface = this.iface(`ndis:${lower}:${linkType}`, () => ({
-      linkType,
-      name: `${linkType === LINKTYPE_IEEE802_11 ? "wifi" : linkType === LINKTYPE_RAW ? "mbb" : "eth"}:${lower}`,
-      description: miniport !== lower ? `LWF over IfIndex ${miniport}` : `IfIndex ${lower}`,
-      sortKey: [0, miniport, miniport === lower ? 0 : 1, lower],
-    }));
+    // A numeric key first: this runs once per packet, the string key once per interface.
+    const fastKey = lower * 1000 + linkType;
+    let iface = this.byIndex.get(fastKey);
+    if (!iface) {
+      iface = this.iface(`ndis:${lower}:${linkType}`, () => ({
+        linkType,
+        name: `${linkType === LINKTYPE_IEEE802_11 ? "wifi" : linkType === LINKTYPE_RAW ? "mbb" : "eth"}:${lower}`,
+        description: miniport !== lower ? `LWF over IfIndex ${miniport}` : `IfIndex ${lower}`,
+        sortKey: [0, miniport, miniport === lower ? 0 : 1, lower],
+      }));
+      this.byIndex.set(fastKey, iface);
+    }
     return { iface, start: p + 12, length };
   }
 
