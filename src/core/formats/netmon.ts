@@ -52,7 +52,7 @@ function trailerSize(minor: number): number {
 }
 
 /** Serves small reads from one large slice of the source, since frames are mostly contiguous. */
-class Window {
+class SliceReader {
   private start = 0;
   private bytes: Uint8Array = new Uint8Array(0);
   constructor(
@@ -159,10 +159,10 @@ async function readNetmon(input: ByteSource, sink: RecordSink, opts: ReadOptions
   // Read in file order, frames end where the first of the other sections (tables, user data) starts.
   const dataEnd = offsets ? input.size : Math.min(input.size, ...hdr.sectionOffsets.filter((o) => o >= FILE_HEADER_SIZE));
 
-  const window = new Window(input);
+  const slices = new SliceReader(input);
   // Files before 2.2 leave these header fields uninitialised.
-  const processes = hdr.minor >= 2 && hdr.processTableOffset > 0 ? await readProcessTable(window, hdr, fail) : [];
-  const comments = hdr.minor >= 2 && hdr.commentTableLength > 0 ? await readCommentTable(window, hdr, fail) : new Map<number, string>();
+  const processes = hdr.minor >= 2 && hdr.processTableOffset > 0 ? await readProcessTable(slices, hdr, fail) : [];
+  const comments = hdr.minor >= 2 && hdr.commentTableLength > 0 ? await readCommentTable(slices, hdr, fail) : new Map<number, string>();
   const trailer = trailerSize(hdr.minor);
   const interfaces = new Map<number, number>();
   const special = new Map<string, number>();
@@ -180,7 +180,7 @@ async function readNetmon(input: ByteSource, sink: RecordSink, opts: ReadOptions
       break;
     }
     const offset = offsets ? offsets[i] : at;
-    const fh = await window.read(offset, FRAME_HEADER_SIZE);
+    const fh = await slices.read(offset, FRAME_HEADER_SIZE);
     if (offset < FILE_HEADER_SIZE || fh.length < FRAME_HEADER_SIZE) {
       fail(offset, `frame table entry ${i + 1} points outside the file (offset ${offset})`, fatal);
       if (fatal) break;
@@ -198,7 +198,7 @@ async function readNetmon(input: ByteSource, sink: RecordSink, opts: ReadOptions
       if (fatal) break;
       continue;
     }
-    const record = await window.read(offset + FRAME_HEADER_SIZE, capturedLength + trailer);
+    const record = await slices.read(offset + FRAME_HEADER_SIZE, capturedLength + trailer);
     at = recordEnd;
     const tv = new DataView(record.buffer, record.byteOffset + capturedLength, trailer);
     const media = trailer >= 2 ? tv.getUint16(0, true) : hdr.media;
@@ -268,25 +268,25 @@ async function readNetmon(input: ByteSource, sink: RecordSink, opts: ReadOptions
  * u32 pid, u16 local port, u16 pad, u16 remote port, u16 pad, u32 IPv6 flag, 16 + 16 address bytes.
  */
 async function readProcessTable(
-  window: Window,
+  slices: SliceReader,
   hdr: FileHeader,
   fail: (offset: number, message: string, fatal: boolean) => void,
 ): Promise<string[]> {
   const names: string[] = [];
   let at = hdr.processTableOffset + 2; // after the table's u16 version
   const u32 = async (offset: number) => {
-    const b = await window.read(offset, 4);
+    const b = await slices.read(offset, 4);
     return b.length === 4 ? new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true) : undefined;
   };
   for (let i = 0; i < Math.min(hdr.processCount, 65536); i++) {
     const pathSize = await u32(at);
     if (pathSize === undefined || pathSize > 65536) break;
-    const path = await window.read(at + 4, pathSize);
+    const path = await slices.read(at + 4, pathSize);
     const iconSize = await u32(at + 4 + pathSize);
     if (path.length < pathSize || iconSize === undefined) break;
     const rest = at + 8 + pathSize + iconSize;
     const pid = await u32(rest);
-    if (pid === undefined || (await window.read(rest, 48)).length < 48) break;
+    if (pid === undefined || (await slices.read(rest, 48)).length < 48) break;
     names.push(`process ${utf16(path)} (pid ${pid})`);
     at = rest + 48;
   }
@@ -299,12 +299,12 @@ async function readProcessTable(
  * size, UTF-16 title, u32 description size, description (usually RTF, so only plain text is kept).
  */
 async function readCommentTable(
-  window: Window,
+  slices: SliceReader,
   hdr: FileHeader,
   fail: (offset: number, message: string, fatal: boolean) => void,
 ): Promise<Map<number, string>> {
   const comments = new Map<number, string>();
-  const table = await window.read(hdr.commentTableOffset, hdr.commentTableLength);
+  const table = await slices.read(hdr.commentTableOffset, hdr.commentTableLength);
   const v = new DataView(table.buffer, table.byteOffset, table.byteLength);
   let at = 0;
   while (at + 16 <= table.length) {
