@@ -265,6 +265,8 @@ async function readPcapng(input: ByteSource, sink: RecordSink, opts: ReadOptions
   opts.onProgress?.(cur.bytesRead, packets);
   if (badFractions > 1) notes.push(`${badFractions} packets had a timestamp fraction of a second or more`);
   if (sections > 1) notes.push(`${sections} sections`);
-  if (untimed > 0) notes.push(`${untimed} packets in Simple Packet Blocks have no timestamp (the previous packet's is repeated)`);
+  if (untimed > 0) {
+    notes.push(`${untimed} ${untimed === 1 ? "packet" : "packets"} in Simple Packet Blocks without a timestamp (the previous packet's is repeated)`);
+  }
   return { format: "pcapng" as const, notes };
 }
