@@ -1,7 +1,7 @@
 // The aligned diff of one session: one row per packet identity, A's frame left, B's right,
 // status and one-way delay between. Virtualised with fixed row heights; rows are paged from
 // the match worker. Keys: ↑/↓ move, n/N jump to the next/previous problem.
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { memo, useCallback, useEffect, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useDiff } from "../state/diff";
 import { match } from "../state/engine";
@@ -22,6 +22,8 @@ const SIDE_COLUMNS: Array<{ key: keyof PacketCells; title: string; width: number
   { key: "info", title: "Info", width: 330 },
 ];
 const SIDE_WIDTH = SIDE_COLUMNS.reduce((w, c) => w + c.width, 0);
+/** Column widths as CSS variables on the grid (theme.css .col-*), so rows carry no inline widths. */
+const COLUMN_WIDTHS = Object.fromEntries(SIDE_COLUMNS.map((c) => [`--w-${c.key}`, `${c.width}px`])) as CSSProperties;
 const MIDDLE_WIDTH = 200;
 const WIDTH = SIDE_WIDTH * 2 + MIDDLE_WIDTH;
 
@@ -46,7 +48,7 @@ export function DiffTable({ sessionId }: { sessionId: number }) {
     count: total,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 30,
+    overscan: 8,
     // The sticky header sits above the rows: keep scrolled-to rows out from under it.
     scrollMargin: ROW_HEIGHT,
     scrollPaddingStart: ROW_HEIGHT,
@@ -79,6 +81,14 @@ export function DiffTable({ sessionId }: { sessionId: number }) {
     });
   };
 
+  // One handler for all rows (rows come and go with every scroll step).
+  const onRowClick = (e: MouseEvent) => {
+    const index = (e.target as HTMLElement).closest<HTMLElement>("[data-index]")?.dataset.index;
+    if (index === undefined) return;
+    selectRow(Number(index));
+    scroller.current?.focus();
+  };
+
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
       e.preventDefault();
@@ -107,7 +117,16 @@ export function DiffTable({ sessionId }: { sessionId: number }) {
         </button>
         {hint && <span className="muted">{hint}</span>}
       </div>
-      <div className="grid" ref={scroller} tabIndex={0} onKeyDown={onKeyDown} data-testid="diff-table" role="grid" aria-rowcount={total}>
+      <div
+        className="grid"
+        ref={scroller}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        data-testid="diff-table"
+        role="grid"
+        aria-rowcount={total}
+        style={COLUMN_WIDTHS}
+      >
         <div className="header" style={{ width: WIDTH }} role="row">
           <SideHeader label="A" />
           <div className="middle" style={{ width: MIDDLE_WIDTH }}>
@@ -121,7 +140,7 @@ export function DiffTable({ sessionId }: { sessionId: number }) {
           <SideHeader label="B" />
         </div>
         {total === 0 && pages.total === 0 && <div className="empty">This session has no packets.</div>}
-        <div style={{ height: virtualizer.getTotalSize(), position: "relative", width: WIDTH }}>
+        <div style={{ height: virtualizer.getTotalSize(), position: "relative", width: WIDTH }} onClick={onRowClick}>
           {items.map((item) => {
             const row = pages.row(item.index);
             return (
@@ -132,11 +151,7 @@ export function DiffTable({ sessionId }: { sessionId: number }) {
                 data-testid="aligned-row"
                 data-status={row?.status}
                 data-index={item.index}
-                style={{ top: item.start - ROW_HEIGHT, height: ROW_HEIGHT, width: WIDTH }}
-                onClick={() => {
-                  selectRow(item.index);
-                  scroller.current?.focus();
-                }}
+                style={{ transform: `translateY(${item.start - ROW_HEIGHT}px)`, height: ROW_HEIGHT, width: WIDTH }}
               >
                 {row && <AlignedRowCells row={row} />}
               </div>
@@ -152,7 +167,7 @@ function SideHeader({ label }: { label: string }) {
   return (
     <div className="half" style={{ width: SIDE_WIDTH }}>
       {SIDE_COLUMNS.map((c) => (
-        <div key={c.key} className={`cell${c.numeric ? " num" : ""}`} style={{ width: c.width }}>
+        <div key={c.key} className={`cell col-${c.key}${c.numeric ? " num" : ""}`}>
           {c.key === "frame" ? `${label} ${c.title}` : c.title}
         </div>
       ))}
@@ -160,7 +175,8 @@ function SideHeader({ label }: { label: string }) {
   );
 }
 
-function AlignedRowCells({ row }: { row: AlignedRow }) {
+/** Memoised on the row object: page replies keep row objects stable, so re-renders skip unchanged rows. */
+const AlignedRowCells = memo(function AlignedRowCells({ row }: { row: AlignedRow }) {
   const changed = new Set(row.changedFields.map((f) => cellOfField(f.field)));
   const title = row.changedFields.map((f) => `${f.field}: ${f.a} → ${f.b}`).concat(row.notes).join("\n");
   return (
@@ -178,7 +194,7 @@ function AlignedRowCells({ row }: { row: AlignedRow }) {
       <Half cells={row.b} changed={changed} testId="half-b" />
     </>
   );
-}
+});
 
 function Half({ cells, changed, testId }: { cells: PacketCells | null; changed: Set<string>; testId: string }) {
   if (!cells) return <div className="half missing" style={{ width: SIDE_WIDTH }} data-testid={testId} data-missing="true" />;
@@ -187,8 +203,7 @@ function Half({ cells, changed, testId }: { cells: PacketCells | null; changed: 
       {SIDE_COLUMNS.map((c) => (
         <div
           key={c.key}
-          className={`cell${c.numeric ? " num" : ""}${changed.has(c.key) ? " changed" : ""}`}
-          style={{ width: c.width }}
+          className={`cell col-${c.key}${c.numeric ? " num" : ""}${changed.has(c.key) ? " changed" : ""}`}
           title={c.key === "info" ? String(cells.info) : undefined}
         >
           {cells[c.key]}

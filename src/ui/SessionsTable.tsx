@@ -80,7 +80,7 @@ export function SessionsTable() {
     count: total,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 20,
+    overscan: 10,
     // The sticky header sits above the rows: keep scrolled-to rows out from under it.
     scrollMargin: ROW_HEIGHT,
     scrollPaddingStart: ROW_HEIGHT,
@@ -129,7 +129,7 @@ export function SessionsTable() {
               className={`row${item.index % 2 ? " odd" : ""}${problem ? " problem" : ""}`}
               data-testid="session-row"
               data-session={row?.id}
-              style={{ top: item.start - ROW_HEIGHT, height: ROW_HEIGHT, width }}
+              style={{ transform: `translateY(${item.start - ROW_HEIGHT}px)`, height: ROW_HEIGHT, width }}
               onDoubleClick={() => row && openSession(row.id)}
               onClick={() => row && openSession(row.id)}
             >

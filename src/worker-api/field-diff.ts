@@ -48,9 +48,12 @@ export interface ComparedCopy {
   changedBytes: number[];
 }
 
+/** Facts about where and when a copy was captured, not about the packet: never a difference. */
+const CAPTURE_FACTS = new Set(["frame.number", "frame.time_epoch", "frame.interface_id", "frame.encap_type", "frame.comment"]);
+
 /** Containers (fields with children) differ through their children: only leaves are compared. */
 function leaves(list: Flat[]): Flat[] {
-  return list.filter((f, i) => list[i + 1]?.depth !== f.depth + 1);
+  return list.filter((f, i) => list[i + 1]?.depth !== f.depth + 1 && !CAPTURE_FACTS.has(f.name));
 }
 
 /** Marks what differs between copy `a` and copy `b`; either may be absent (a lost packet). */
