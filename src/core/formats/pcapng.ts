@@ -10,6 +10,7 @@ const SHB = 0x0a0d0d0a;
 const IDB = 1;
 const OBSOLETE_PB = 2;
 const SPB = 3;
+const ISB = 5;
 const EPB = 6;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 
@@ -21,12 +22,15 @@ const IF_DESCRIPTION = 3;
 const IF_TSRESOL = 9;
 const IF_FCSLEN = 13;
 const IF_TSOFFSET = 14;
+const ISB_IFDROP = 5;
+const ISB_OSDROP = 7;
 
 /** type + length + trailing length. */
 const BLOCK_OVERHEAD = 12;
 
 interface SectionInterface {
   globalId: number;
+  name?: string;
   snaplen: number;
   scale: TimeScale;
   offsetSec: number;
@@ -98,6 +102,8 @@ async function readPcapng(input: ByteSource, sink: RecordSink, opts: ReadOptions
   };
   let badFractions = 0;
   let untimed = 0;
+  /** Latest capture-drop counters per global interface id, from Interface Statistics Blocks. */
+  const drops = new Map<number, { label: string; ifdrop?: number; osdrop?: number }>();
 
   /** Reads the options of a packet block into rec.meta (allocated only when there are some). */
   const packetOptions = (view: DataView, start: number, end: number, blockOffset: number) => {
@@ -150,7 +156,7 @@ async function readPcapng(input: ByteSource, sink: RecordSink, opts: ReadOptions
     });
     if (problem) report(cur.base + p, problem, false);
     const globalId = nextGlobalId++;
-    interfaces.push({ globalId, snaplen, scale, offsetSec });
+    interfaces.push({ globalId, name, snaplen, scale, offsetSec });
     sink.addInterface(globalId, {
       linkType,
       fcsLength,
@@ -162,6 +168,22 @@ async function readPcapng(input: ByteSource, sink: RecordSink, opts: ReadOptions
     });
     if (!linkTypeName(linkType)) report(cur.base + p, `unknown link type ${linkType} on interface ${globalId}: records kept undecoded`, false);
     return undefined;
+  };
+
+  // Drops by the capturing system are not network loss: the summary must say so.
+  const interfaceStatistics = (view: DataView, p: number, length: number) => {
+    if (length < 24) return;
+    const iface = interfaces[view.getUint32(p + 8, le)];
+    if (!iface) return;
+    const label = `interface ${iface.globalId}${iface.name ? ` (${iface.name})` : ""}`;
+    const counts = drops.get(iface.globalId) ?? { label };
+    const u64 = (at: number) => view.getUint32(le ? at + 4 : at, le) * 4294967296 + view.getUint32(le ? at : at + 4, le);
+    const problem = forEachOption(view, p + 20, p + length - 4, le, (code, at, len) => {
+      if (code === ISB_IFDROP && len === 8) counts.ifdrop = u64(at);
+      else if (code === ISB_OSDROP && len === 8) counts.osdrop = u64(at);
+    });
+    if (problem) report(cur.base + p, problem, false);
+    drops.set(iface.globalId, counts);
   };
 
   /** Emits the packet of an EPB, obsolete PB or SPB; returns an error message for a bad block. */
@@ -245,6 +267,7 @@ async function readPcapng(input: ByteSource, sink: RecordSink, opts: ReadOptions
       if (type === EPB || type === SPB || type === OBSOLETE_PB) problem = packetBlock(type, bytes, view, p, length);
       else if (type === SHB) problem = sectionHeader(view, p, length);
       else if (type === IDB) problem = interfaceDescription(view, p, length);
+      else if (type === ISB) interfaceStatistics(view, p, length);
       if (problem) break;
       p += length;
     }
@@ -265,6 +288,12 @@ async function readPcapng(input: ByteSource, sink: RecordSink, opts: ReadOptions
   opts.onProgress?.(cur.bytesRead, packets);
   if (badFractions > 1) notes.push(`${badFractions} packets had a timestamp fraction of a second or more`);
   if (sections > 1) notes.push(`${sections} sections`);
+  for (const { label, ifdrop, osdrop } of drops.values()) {
+    if (ifdrop || osdrop) {
+      const parts = [ifdrop ? `${ifdrop} by the interface` : "", osdrop ? `${osdrop} by the operating system` : ""];
+      notes.push(`${label}: the capture itself dropped packets (${parts.filter(Boolean).join(", ")})`);
+    }
+  }
   if (untimed > 0) {
     notes.push(`${untimed} ${untimed === 1 ? "packet" : "packets"} in Simple Packet Blocks without a timestamp (the previous packet's is repeated)`);
   }

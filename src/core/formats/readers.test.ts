@@ -116,6 +116,13 @@ describe("pcapng", () => {
     expect(multi.summary.notes).toContain("section 2 comment: section two (big-endian)");
   });
 
+  it("notes packets the capture itself dropped (Interface Statistics Block; generator: ifdrop 2, osdrop 1)", async () => {
+    const { summary, errors } = await read(fixture("skipped-blocks.pcapng"));
+    expect(errors).toEqual([]);
+    expect(summary.packets).toBe(3);
+    expect(summary.notes).toContain("interface 0: the capture itself dropped packets (2 by the interface, 1 by the operating system)");
+  });
+
   it("warns about a block length that is not a multiple of 4 and reads on", async () => {
     const { summary, errors } = await read(fixture("bad-block-length.pcapng"));
     expect(summary.packets).toBe(4);
