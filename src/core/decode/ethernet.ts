@@ -2,7 +2,8 @@
 
 import { L3 } from "../model/packet-table";
 import type { Frame } from "./frame";
-import { handOffEthertype } from "./registry";
+import { dissectNext, dissectorByEthertype, handOffEthertype } from "./registry";
+import { hex, macText, type Dissection } from "./field-tree";
 
 export const ETHERNET_HEADER = 14;
 
@@ -15,4 +16,19 @@ export function decodeEthernet(f: Frame, off: number, end: number): void {
     return;
   }
   handOffEthertype(f, type, off + ETHERNET_HEADER, end);
+}
+
+export function dissectEthernet(d: Dissection, off: number, end: number): void {
+  const n = d.layer("eth", `Ethernet II, Src: ${macText(d.b, off + 6)}, Dst: ${macText(d.b, off)}`, off, ETHERNET_HEADER);
+  if (end - off < ETHERNET_HEADER) return d.cut(n, "Ethernet header", off);
+  d.field(n, "eth.dst", `Destination: ${macText(d.b, off)}`, macText(d.b, off), off, 6);
+  d.field(n, "eth.src", `Source: ${macText(d.b, off + 6)}`, macText(d.b, off + 6), off + 6, 6);
+  const type = d.dv.getUint16(off + 12);
+  if (type <= 1500) {
+    n.label = "IEEE 802.3 Ethernet";
+    d.uint(n, "eth.len", "Length", off + 12, 2);
+    return d.data(off + ETHERNET_HEADER, end);
+  }
+  d.uint(n, "eth.type", "Type", off + 12, 2, hex(4));
+  dissectNext(d, dissectorByEthertype, type, off + ETHERNET_HEADER, end);
 }

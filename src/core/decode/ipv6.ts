@@ -4,7 +4,9 @@
 import { L3, PacketFlag } from "../model/packet-table";
 import type { Frame } from "./frame";
 import { sumWords } from "./payload";
-import { handOffIpProtocol } from "./registry";
+import { dissectNext, dissectorByIpProtocol, handOffIpProtocol } from "./registry";
+import { formatIpv6 } from "./addresses";
+import type { Dissection } from "./field-tree";
 
 export const ETHERTYPE_IPV6 = 0x86dd;
 
@@ -68,4 +70,51 @@ export function decodeIpv6(f: Frame, off: number, end: number): void {
   c.protocol[r] = next;
   if (at > end) return f.truncated("IPv6 extension headers run past the capture");
   handOffIpProtocol(f, next, at, end);
+}
+
+const EXTENSION_NAMES: Record<number, [string, string]> = {
+  [HOP_BY_HOP]: ["ipv6.hopopts", "IPv6 Hop-by-Hop Option"],
+  [ROUTING]: ["ipv6.routing", "Routing Header"],
+  [FRAGMENT]: ["ipv6.fragment", "Fragment Header"],
+  [DEST_OPTS]: ["ipv6.dstopts", "Destination Options for IPv6"],
+  [AUTH]: ["ah", "Authentication Header"],
+};
+
+export function dissectIpv6(d: Dissection, off: number, end: number): void {
+  const n = d.layer("ipv6", "Internet Protocol Version 6", off, 40);
+  if (end - off < 40) return d.cut(n, "IPv6 header", off);
+  const b = d.b;
+  const first = d.dv.getUint32(off);
+  d.field(n, "ipv6.version", `Version: ${first >>> 28}`, first >>> 28, off, 1);
+  d.field(n, "ipv6.tclass", `Traffic Class: 0x${((first >>> 20) & 0xff).toString(16).padStart(2, "0")}`, (first >>> 20) & 0xff, off, 2);
+  d.field(n, "ipv6.flow", `Flow Label: 0x${(first & 0xfffff).toString(16).padStart(5, "0")}`, first & 0xfffff, off + 1, 3);
+  const payloadLength = d.uint(n, "ipv6.plen", "Payload Length", off + 4, 2);
+  let next = d.uint(n, "ipv6.nxt", "Next Header", off + 6, 1);
+  d.uint(n, "ipv6.hlim", "Hop Limit", off + 7, 1);
+  const src = formatIpv6(b, off + 8);
+  const dst = formatIpv6(b, off + 24);
+  d.field(n, "ipv6.src", `Source Address: ${src}`, src, off + 8, 16);
+  d.field(n, "ipv6.dst", `Destination Address: ${dst}`, dst, off + 24, 16);
+  n.label = `Internet Protocol Version 6, Src: ${src}, Dst: ${dst}`;
+  d.addrSum = sumWords(d, off + 8, off + 40);
+  d.l3End = payloadLength === 0 ? d.b.length : off + 40 + payloadLength;
+  const payloadEnd = Math.min(end, d.l3End);
+  let at = off + 40;
+  while (EXTENSION_NAMES[next] || GENERIC_EXTENSIONS.has(next)) {
+    const [name, title] = EXTENSION_NAMES[next] ?? [`ipv6.ext${next}`, `Extension header ${next}`];
+    if (payloadEnd - at < 8) return d.cut(n, title, at);
+    const length = next === AUTH ? (b[at + 1] + 2) * 4 : next === FRAGMENT ? 8 : (b[at + 1] + 1) * 8;
+    const ext = d.field(n, name, `${title}, ${length} bytes`, next, at, length);
+    const following = d.uint(ext, `${name}.nxt`, "Next header", at, 1);
+    if (next === FRAGMENT) {
+      const field = d.dv.getUint16(at + 2);
+      d.field(ext, "ipv6.fragment.offset", `Offset: ${field >> 3} (${field & 0xfff8} bytes)`, field >> 3, at + 2, 2);
+      d.field(ext, "ipv6.fragment.more", `More Fragments: ${field & 1 ? "Yes" : "No"}`, field & 1, at + 3, 1);
+      d.uint(ext, "ipv6.fragment.id", "Identification", at + 4, 4, (v) => `0x${v.toString(16).padStart(8, "0")}`);
+      if (field & 0xfff8) return d.data(at + 8, payloadEnd);
+    }
+    next = following;
+    at += length;
+  }
+  dissectNext(d, dissectorByIpProtocol, next, at, payloadEnd);
 }

@@ -4,9 +4,10 @@
 
 import { L3 } from "../model/packet-table";
 import type { Frame } from "./frame";
-import { decodeIpv4 } from "./ipv4";
-import { decodeIpv6 } from "./ipv6";
-import { handOffEthertype } from "./registry";
+import { decodeIpv4, dissectIpv4 } from "./ipv4";
+import { decodeIpv6, dissectIpv6 } from "./ipv6";
+import type { Dissection } from "./field-tree";
+import { dissectNext, dissectorByEthertype, handOffEthertype } from "./registry";
 
 /** AF_INET is 2 everywhere; AF_INET6 is 24 (NetBSD, OpenBSD), 28 (FreeBSD), 30 (macOS), 10 (Linux). */
 const AF_INET = 2;
@@ -30,4 +31,24 @@ export function decodeNull(f: Frame, off: number, end: number): void {
 export function decodeLoop(f: Frame, off: number, end: number): void {
   if (end - off < 4) return f.truncated("loopback header needs 4 bytes");
   decodeFamily(f, f.u32(off), off, end);
+}
+
+function dissectFamily(d: Dissection, name: string, family: number, off: number, end: number): void {
+  const n = d.layer(name, `${name === "loop" ? "OpenBSD loopback" : "Null/Loopback"}, Family: ${family}`, off, 4);
+  d.field(n, `${name}.family`, `Family: ${family === AF_INET ? "IP" : AF_INET6.has(family) ? "IPv6" : family}`, family, off, 4);
+  if (family === AF_INET) dissectIpv4(d, off + 4, end);
+  else if (AF_INET6.has(family)) dissectIpv6(d, off + 4, end);
+  else if (family > 1500) dissectNext(d, dissectorByEthertype, family & 0xffff, off + 4, end);
+  else d.data(off + 4, end);
+}
+
+export function dissectNull(d: Dissection, off: number, end: number): void {
+  if (end - off < 4) return d.cut(d.layer("null", "Null/Loopback", off, 4), "loopback header", off);
+  const little = d.dv.getUint32(off, true);
+  dissectFamily(d, "null", (little & 0xffff0000) === 0 ? little : d.dv.getUint32(off), off, end);
+}
+
+export function dissectLoop(d: Dissection, off: number, end: number): void {
+  if (end - off < 4) return d.cut(d.layer("loop", "OpenBSD loopback", off, 4), "loopback header", off);
+  dissectFamily(d, "loop", d.dv.getUint32(off), off, end);
 }

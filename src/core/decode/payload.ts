@@ -9,12 +9,19 @@
 
 import type { Frame } from "./frame";
 
+/** Bytes with a DataView on their buffer: b[i] is at dv offset base + i (a Frame, a Dissection). */
+export interface ByteView {
+  readonly b: Uint8Array;
+  readonly dv: DataView;
+  readonly base: number;
+}
+
 /**
  * Sums b[start..stop) as little-endian 16-bit words. The one's-complement sum does not
  * depend on byte order (RFC 1071 §2(B)), so a correct checksum still folds to 0xffff;
  * `start` must be at an even distance from the start of the checksummed data.
  */
-export function sumWords(f: Frame, start: number, stop: number): number {
+export function sumWords(f: ByteView, start: number, stop: number): number {
   const dv = f.dv;
   const at = f.base;
   let sum = 0;

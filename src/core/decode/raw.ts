@@ -3,8 +3,9 @@
 
 import { L3 } from "../model/packet-table";
 import type { Frame } from "./frame";
-import { decodeIpv4 } from "./ipv4";
-import { decodeIpv6 } from "./ipv6";
+import { decodeIpv4, dissectIpv4 } from "./ipv4";
+import { decodeIpv6, dissectIpv6 } from "./ipv6";
+import type { Dissection } from "./field-tree";
 
 export function decodeRawIp(f: Frame, off: number, end: number): void {
   if (off >= end) return f.truncated("empty raw IP packet");
@@ -15,4 +16,11 @@ export function decodeRawIp(f: Frame, off: number, end: number): void {
     f.c.l3[f.r] = L3.OTHER;
     f.malformed(`raw IP packet with version ${version}`);
   }
+}
+
+export function dissectRawIp(d: Dissection, off: number, end: number): void {
+  const version = off < end ? d.b[off] >> 4 : 0;
+  if (version === 4) dissectIpv4(d, off, end);
+  else if (version === 6) dissectIpv6(d, off, end);
+  else d.data(off, end);
 }

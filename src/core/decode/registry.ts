@@ -3,6 +3,7 @@
 
 import { L3 } from "../model/packet-table";
 import type { Frame } from "./frame";
+import type { Dissection, LayerDissector } from "./field-tree";
 
 /** Decodes the header at b[off..end) (end = captured end) into the frame's row. */
 export type LayerDecoder = (f: Frame, off: number, end: number) => void;
@@ -29,4 +30,17 @@ export function handOffUdpPort(f: Frame, dstPort: number, off: number, end: numb
   if (next === undefined) return false;
   next(f, off, end);
   return true;
+}
+
+/** The same tables for the field-by-field dissection of one packet (dissect.ts). */
+export const dissectorByLinkType = new Map<number, LayerDissector>();
+export const dissectorByEthertype = new Map<number, LayerDissector>();
+export const dissectorByIpProtocol = new Map<number, LayerDissector>();
+export const dissectorByUdpPort = new Map<number, LayerDissector>();
+
+/** Hands bytes to the table's dissector, or shows them as data. */
+export function dissectNext(d: Dissection, table: Map<number, LayerDissector>, key: number, off: number, end: number): void {
+  const next = table.get(key);
+  if (next !== undefined) next(d, off, end);
+  else d.data(off, end);
 }

@@ -3,7 +3,8 @@
 
 import { PacketFlag } from "../model/packet-table";
 import type { Frame } from "./frame";
-import { finishTransport } from "./transport";
+import { checksumVerdict, finishTransport } from "./transport";
+import type { Dissection, FieldNode } from "./field-tree";
 
 export const IP_PROTOCOL_TCP = 6;
 
@@ -91,4 +92,70 @@ export function decodeTcp(f: Frame, off: number, end: number): void {
   if (off + headerLength > end) return f.truncated(`TCP header length ${headerLength} runs past the capture`);
   if (headerLength > 20) parseOptions(f, off + 20, off + headerLength);
   finishTransport(f, off, off + headerLength, f.l3End, end, IP_PROTOCOL_TCP);
+}
+
+const OPTION_NAMES: Record<number, string> = { 0: "End of Option List", 1: "No-Operation (NOP)", 2: "Maximum segment size", 3: "Window scale", 4: "SACK permitted", 5: "SACK", 8: "Timestamps", 30: "Multipath TCP", 34: "TCP Fast Open Cookie" };
+
+function dissectOptions(d: Dissection, parent: FieldNode, start: number, stop: number): void {
+  const options = d.field(parent, "tcp.options", `Options: (${stop - start} bytes)`, stop - start, start, stop - start);
+  for (let i = start; i < stop; ) {
+    const kind = d.b[i];
+    const length = kind <= TcpOption.NOP ? 1 : i + 1 < stop ? d.b[i + 1] : 0;
+    const name = OPTION_NAMES[kind] ?? `Unknown (${kind})`;
+    if (kind > TcpOption.NOP && (length < 2 || i + length > stop)) {
+      d.field(options, "_ws.malformed", `TCP Option - ${name}: bad length ${length}`, kind, i, stop - i);
+      return;
+    }
+    const option = d.field(options, "tcp.option_kind", `TCP Option - ${name}`, kind, i, length);
+    if (kind === TcpOption.MSS && length === 4) d.uint(option, "tcp.options.mss_val", "MSS Value", i + 2, 2);
+    else if (kind === TcpOption.WINDOW_SCALE && length === 3) d.uint(option, "tcp.options.wscale.shift", "Shift count", i + 2, 1, (v) => `${v} (multiply by ${2 ** Math.min(v, 14)})`);
+    else if (kind === TcpOption.TIMESTAMPS && length === 10) {
+      d.uint(option, "tcp.options.timestamp.tsval", "Timestamp value", i + 2, 4);
+      d.uint(option, "tcp.options.timestamp.tsecr", "Timestamp echo reply", i + 6, 4);
+    } else if (kind === TcpOption.SACK) {
+      for (let j = i + 2; j + 8 <= i + length; j += 8) {
+        d.uint(option, "tcp.options.sack_le", "left edge", j, 4);
+        d.uint(option, "tcp.options.sack_re", "right edge", j + 4, 4);
+      }
+    }
+    if (kind === TcpOption.EOL) return;
+    i += length;
+  }
+}
+
+const FLAG_BITS: [number, string, string][] = [
+  [0x100, "tcp.flags.ae", "Accurate ECN"],
+  [0x80, "tcp.flags.cwr", "Congestion Window Reduced"],
+  [0x40, "tcp.flags.ece", "ECN-Echo"],
+  [0x20, "tcp.flags.urg", "Urgent"],
+  [0x10, "tcp.flags.ack", "Acknowledgment"],
+  [0x08, "tcp.flags.push", "Push"],
+  [0x04, "tcp.flags.reset", "Reset"],
+  [0x02, "tcp.flags.syn", "Syn"],
+  [0x01, "tcp.flags.fin", "Fin"],
+];
+
+export function dissectTcp(d: Dissection, off: number, end: number): void {
+  const n = d.layer("tcp", "Transmission Control Protocol", off, 20);
+  if (end - off < 20) return d.cut(n, "TCP header", off);
+  const sp = d.uint(n, "tcp.srcport", "Source Port", off, 2);
+  const dp = d.uint(n, "tcp.dstport", "Destination Port", off + 2, 2);
+  d.uint(n, "tcp.seq_raw", "Sequence Number (raw)", off + 4, 4);
+  d.uint(n, "tcp.ack_raw", "Acknowledgment Number (raw)", off + 8, 4);
+  const headerLength = (d.b[off + 12] >> 4) * 4;
+  d.field(n, "tcp.hdr_len", `Header Length: ${headerLength} bytes (${headerLength / 4})`, headerLength, off + 12, 1);
+  const flags = ((d.b[off + 12] & 1) << 8) | d.b[off + 13];
+  const flagNode = d.field(n, "tcp.flags", `Flags: 0x${flags.toString(16).padStart(3, "0")}`, flags, off + 12, 2);
+  for (const [bit, name, title] of FLAG_BITS) d.field(flagNode, name, `${title}: ${flags & bit ? "Set" : "Not set"}`, flags & bit ? 1 : 0, off + 12, 2);
+  d.uint(n, "tcp.window_size_value", "Window", off + 14, 2);
+  const wireEnd = d.l3End;
+  n.label = `Transmission Control Protocol, Src Port: ${sp}, Dst Port: ${dp}, Len: ${Math.max(0, wireEnd - off - headerLength)}`;
+  if (headerLength < 20) return void d.field(n, "_ws.malformed", `[Bogus TCP header length ${headerLength}]`, "", off + 12, 1);
+  if (off + headerLength > end) return d.cut(n, "TCP options", off + 20);
+  const verdict = checksumVerdict(d, off, wireEnd, d.b.length, IP_PROTOCOL_TCP);
+  d.uint(n, "tcp.checksum", "Checksum", off + 16, 2, (v) => `0x${v.toString(16).padStart(4, "0")} [${verdict}]`);
+  d.uint(n, "tcp.urgent_pointer", "Urgent Pointer", off + 18, 2);
+  n.length = headerLength;
+  if (headerLength > 20) dissectOptions(d, n, off + 20, off + headerLength);
+  d.data(off + headerLength, end);
 }

@@ -3,7 +3,7 @@
 
 import { Checksum, PacketFlag } from "../model/packet-table";
 import type { Frame } from "./frame";
-import { checksumValid, hashPayload, sumWords } from "./payload";
+import { checksumValid, hashPayload, sumWords, type ByteView } from "./payload";
 
 /** A 16-bit big-endian value as it adds into a little-endian word sum. */
 function swapped(v: number): number {
@@ -11,7 +11,7 @@ function swapped(v: number): number {
 }
 
 /** The pseudo-header's protocol and length words (RFC 793 / RFC 8200 §8.1), little-endian. */
-function pseudoHeaderSum(f: Frame, protocol: number, length: number): number {
+function pseudoHeaderSum(f: { addrSum: number }, protocol: number, length: number): number {
   return f.addrSum + swapped(protocol) + swapped(length & 0xffff) + swapped(length >>> 16);
 }
 
@@ -43,4 +43,12 @@ export function finishTransport(
     if (pseudoProtocol >= 0) sum += pseudoHeaderSum(f, pseudoProtocol, wireEnd - l4Start);
     f.setL4Checksum(checksumValid(sum) ? Checksum.GOOD : Checksum.BAD);
   }
+}
+
+/** The details pane's verdict on an L4 checksum over [l4Start, wireEnd) (see finishTransport). */
+export function checksumVerdict(v: ByteView & { addrSum: number }, l4Start: number, wireEnd: number, end: number, pseudoProtocol: number): string {
+  if (wireEnd > end) return "unverified: segment not captured whole";
+  let sum = sumWords(v, l4Start, wireEnd);
+  if (pseudoProtocol >= 0) sum += pseudoHeaderSum(v, pseudoProtocol, wireEnd - l4Start);
+  return checksumValid(sum) ? "correct" : "incorrect";
 }

@@ -2,8 +2,9 @@
 
 import { Checksum } from "../model/packet-table";
 import type { Frame } from "./frame";
-import { handOffUdpPort } from "./registry";
-import { finishTransport } from "./transport";
+import { dissectNext, dissectorByUdpPort, handOffUdpPort } from "./registry";
+import { checksumVerdict, finishTransport } from "./transport";
+import type { Dissection } from "./field-tree";
 
 export const IP_PROTOCOL_UDP = 17;
 
@@ -22,4 +23,18 @@ export function decodeUdp(f: Frame, off: number, end: number): void {
   finishTransport(f, off, off + 8, udpEnd, end, IP_PROTOCOL_UDP);
   // A zero checksum means "none" over IPv4 (RFC 768); IPv6 requires one (RFC 8200 §8.1).
   if (b[off + 6] === 0 && b[off + 7] === 0 && c.l3[r] === 4) f.setL4Checksum(Checksum.ABSENT);
+}
+
+export function dissectUdp(d: Dissection, off: number, end: number): void {
+  const n = d.layer("udp", "User Datagram Protocol", off, 8);
+  if (end - off < 8) return d.cut(n, "UDP header", off);
+  const sp = d.uint(n, "udp.srcport", "Source Port", off, 2);
+  const dp = d.uint(n, "udp.dstport", "Destination Port", off + 2, 2);
+  const length = d.uint(n, "udp.length", "Length", off + 4, 2);
+  const udpEnd = length >= 8 ? Math.min(end, off + length) : end;
+  const zero = d.dv.getUint16(off + 6) === 0;
+  const verdict = zero ? "none" : checksumVerdict(d, off, length >= 8 ? off + length : end, d.b.length, IP_PROTOCOL_UDP);
+  d.uint(n, "udp.checksum", "Checksum", off + 6, 2, (v) => `0x${v.toString(16).padStart(4, "0")} [${verdict}]`);
+  n.label = `User Datagram Protocol, Src Port: ${sp}, Dst Port: ${dp}`;
+  dissectNext(d, dissectorByUdpPort, dp, off + 8, udpEnd);
 }
