@@ -18,10 +18,10 @@ import {
 } from "./etl/container";
 import { DecompressError } from "./etl/lzxpress";
 import { NdisCaptureProvider } from "./etl/ndis-capture";
-import type { EtlInterface, EtlPacket, EventContext, PacketProvider } from "./etl/packets";
+import { PacketList, type EventContext, type PacketProvider } from "./etl/packets";
 import { PktmonProvider } from "./etl/pktmon";
 import type { ByteSource, CaptureFormat, FormatReader, PacketRecord, ReadOptions, RecordSink } from "./types";
-import { filetimeToUnixNs, setUnixNs } from "./windows-time";
+import { setUnixNs } from "./windows-time";
 
 interface BufferPlace {
   offset: number;
@@ -65,7 +65,8 @@ async function readEtl(input: ByteSource, sink: RecordSink, opts: ReadOptions): 
     return { format, notes };
   };
 
-  const providers: PacketProvider[] = [new NdisCaptureProvider(), new PktmonProvider()];
+  const list = new PacketList();
+  const providers: PacketProvider[] = [new NdisCaptureProvider(list), new PktmonProvider(list)];
   const places: BufferPlace[] = [];
   let logFile: LogFileHeader | undefined;
   let order = 0;
@@ -123,7 +124,7 @@ async function readEtl(input: ByteSource, sink: RecordSink, opts: ReadOptions): 
         bufferIndex,
         fileOffset: header.compressed ? offset : offset + BUFFER_HEADER_SIZE + r.offset,
         order,
-        ticks: ev.timestamp,
+        ticks: Number(ev.timestamp - logFile.startTicks),
         threadId: ev.threadId,
         keyword: ev.keyword,
         id: ev.id,
@@ -151,35 +152,31 @@ async function readEtl(input: ByteSource, sink: RecordSink, opts: ReadOptions): 
   notes.push(`clock: ${CLOCK_NAMES[log.clockType] ?? `type ${log.clockType}, read as QueryPerformanceCounter`} at ${log.ticksPerSecond} ticks/s`);
   if (log.eventsLost || log.buffersLost) notes.push(`the logger lost ${log.eventsLost} events and ${log.buffersLost} buffers while tracing`);
 
-  let found: EtlPacket[] = [];
   for (const p of providers) {
     const result = p.finish();
-    found = found.concat(result.packets);
     notes.push(...result.notes);
     for (const w of result.warnings) fail(0, w, false);
   }
-  if (found.length === 0) notes.push(`no packet events among ${events} events (was the trace started with capture=yes or pktmon --capture?)`);
-
-  let outOfOrder = 0;
-  const inFileOrder = [...found].sort((a, b) => a.order - b.order);
-  for (let i = 1; i < inFileOrder.length; i++) if (inFileOrder[i].ticks < inFileOrder[i - 1].ticks) outOfOrder++;
+  if (list.count === 0) notes.push(`no packet events among ${events} events (was the trace started with capture=yes or pktmon --capture?)`);
+  const outOfOrder = list.outOfOrder();
   if (outOfOrder > 0) notes.push(`${outOfOrder} packets were out of time order across the per-CPU buffers; sorted by time`);
-  found.sort((a, b) => (a.ticks < b.ticks ? -1 : a.ticks > b.ticks ? 1 : a.order - b.order));
 
-  const ids = numberInterfaces(found, log, sink);
+  const ids = numberInterfaces(list, log, sink);
   const cache = new BufferCache(input, places);
   const rec: PacketRecord = { interfaceId: 0, tsSec: 0, tsNsec: 0, capturedLength: 0, originalLength: 0, data: new Uint8Array(0), fileOffset: 0 };
-  for (const p of found) {
+  for (const i of list.timeOrder()) {
     if (opts.signal?.aborted) break;
-    const b = p.bytes;
-    const data = b.copy ?? (await cache.records(b.bufferIndex)).subarray(b.start, b.start + b.length);
-    rec.interfaceId = ids.get(p.iface)!;
-    setUnixNs(rec, recordTimeToUnixNs(log, p.ticks, filetimeToUnixNs));
+    const start = list.start[i];
+    const data = list.copies.get(i) ?? (await cache.records(list.buffer[i])).subarray(start, start + list.length[i]);
+    const direction = list.direction[i];
+    const notesOf = list.notes.get(i);
+    rec.interfaceId = ids[list.iface[i]];
+    setUnixNs(rec, recordTimeToUnixNs(log, list.ticks[i]));
     rec.capturedLength = data.length;
-    rec.originalLength = p.originalLength;
+    rec.originalLength = list.originalLength[i];
     rec.data = data;
-    rec.fileOffset = p.fileOffset;
-    rec.meta = p.direction || p.notes ? { epbFlags: p.direction || undefined, notes: p.notes } : undefined;
+    rec.fileOffset = list.fileOffset[i];
+    rec.meta = direction || notesOf ? { epbFlags: direction || undefined, notes: notesOf } : undefined;
     sink.record(rec);
     packets++;
     if (packets % 4096 === 0) opts.onProgress?.(input.size, packets);
@@ -188,19 +185,21 @@ async function readEtl(input: ByteSource, sink: RecordSink, opts: ReadOptions): 
   return report();
 }
 
-/** Announces the interfaces in a stable order (by provider, then interface index) and numbers them. */
-function numberInterfaces(found: EtlPacket[], log: LogFileHeader, sink: RecordSink): Map<EtlInterface, number> {
-  const ifaces = [...new Set(found.map((p) => p.iface))].sort((a, b) => {
-    for (let i = 0; i < Math.max(a.sortKey.length, b.sortKey.length); i++) {
-      const d = (a.sortKey[i] ?? 0) - (b.sortKey[i] ?? 0);
-      if (d) return d;
-    }
-    return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
-  });
+/** Announces the interfaces in a stable order (by provider, then interface index); maps list index to id. */
+function numberInterfaces(list: PacketList, log: LogFileHeader, sink: RecordSink): number[] {
+  const order = list.interfaces
+    .map((iface, index) => ({ iface, index }))
+    .sort((a, b) => {
+      for (let i = 0; i < Math.max(a.iface.sortKey.length, b.iface.sortKey.length); i++) {
+        const d = (a.iface.sortKey[i] ?? 0) - (b.iface.sortKey[i] ?? 0);
+        if (d) return d;
+      }
+      return a.iface.key < b.iface.key ? -1 : a.iface.key > b.iface.key ? 1 : 0;
+    });
   const digits = Math.ceil(Math.log10(Number(log.ticksPerSecond)));
-  const ids = new Map<EtlInterface, number>();
-  ifaces.forEach((iface, id) => {
-    ids.set(iface, id);
+  const ids: number[] = [];
+  order.forEach(({ iface, index }, id) => {
+    ids[index] = id;
     sink.addInterface(id, {
       linkType: iface.linkType,
       fcsLength: 0,

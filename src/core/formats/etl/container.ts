@@ -2,6 +2,7 @@
 // log-file header that opens the first buffer, and the clock that turns record times into UTC.
 // Layouts: https://www.geoffchappell.com/studies/windows/km/ntoskrnl/api/etw/ (WMI_BUFFER_HEADER,
 // TRACE_LOGFILE_HEADER, the trace header types) and evntcons.h (EVENT_HEADER).
+import { filetimeToUnixNs } from "../windows-time";
 import { lzxpressDecompress } from "./lzxpress";
 
 export const BUFFER_HEADER_SIZE = 0x48;
@@ -257,9 +258,9 @@ export function readLogFileHeader(records: Uint8Array, r: TraceRecord): LogFileH
   };
 }
 
-/** FILETIME-based nanoseconds since the Unix epoch of a record time stamp (exact, floor). */
-export function recordTimeToUnixNs(h: LogFileHeader, ticks: bigint, filetimeToUnixNs: (ft: bigint) => bigint): bigint {
-  const delta = (ticks - h.startTicks) * 1_000_000_000n;
+/** Nanoseconds since the Unix epoch of a record time given in ticks after the log-file header's (exact, floor). */
+export function recordTimeToUnixNs(h: LogFileHeader, ticksAfterStart: number): bigint {
+  const delta = BigInt(ticksAfterStart) * 1_000_000_000n;
   let ns = delta / h.ticksPerSecond;
   if (delta < 0n && ns * h.ticksPerSecond !== delta) ns -= 1n;
   return filetimeToUnixNs(h.startFiletime) + ns;

@@ -2,7 +2,7 @@
 // event 1001 packet fragment, 1002 Wi-Fi metadata for the next fragment, 1003 Hyper-V switch fragment.
 // Payloads and keywords as in the provider manifest (see Microsoft's etl2pcapng, src/main.c).
 import { guidBytes, utf16z } from "./container";
-import { inferOriginalLength, type EtlInterface, type EtlPacket, type EventContext, type PacketProvider } from "./packets";
+import { inferOriginalLength, type EtlInterface, type EventContext, type PacketBytes, type PacketList, type PacketProvider } from "./packets";
 
 export const NDIS_CAPTURE_GUID = "{2ED6006E-4729-4609-B423-3EE7BCD678EF}";
 
@@ -32,7 +32,7 @@ interface Partial {
 
 export class NdisCaptureProvider implements PacketProvider {
   readonly guid = guidBytes(NDIS_CAPTURE_GUID);
-  private readonly packets: EtlPacket[] = [];
+  private packets = 0;
   private readonly interfaces = new Map<string, EtlInterface>();
   private readonly byIndex = new Map<number, EtlInterface>();
   private readonly partial = new Map<number, Partial>();
@@ -40,6 +40,8 @@ export class NdisCaptureProvider implements PacketProvider {
   private readonly wifiNotes = new Map<number, string>();
   private readonly warnings: string[] = [];
   private fragments = 0;
+
+  constructor(private readonly list: PacketList) {}
 
   onEvent(ev: EventContext): void {
     if (ev.id === EVENT_WIFI_METADATA) return this.onWifiMetadata(ev);
@@ -84,13 +86,11 @@ export class NdisCaptureProvider implements PacketProvider {
   finish() {
     for (const p of this.partial.values()) this.warnings.push(`NDIS packet fragments at file offset ${p.first.fileOffset} never ended; dropped`);
     const notes =
-      this.packets.length > 0
-        ? [`${this.packets.length} packets from Microsoft-Windows-NDIS-PacketCapture (${this.fragments} fragment events)`]
-        : [];
-    return { packets: this.packets, notes, warnings: this.warnings };
+      this.packets > 0 ? [`${this.packets} packets from Microsoft-Windows-NDIS-PacketCapture (${this.fragments} fragment events)`] : [];
+    return { notes, warnings: this.warnings };
   }
 
-  private add(ev: EventContext, iface: EtlInterface, bytes: EtlPacket["bytes"], data: Uint8Array): void {
+  private add(ev: EventContext, iface: EtlInterface, bytes: PacketBytes, data: Uint8Array): void {
     const kw = ev.keyword;
     let note = this.wifiNotes.get(ev.threadId);
     this.wifiNotes.delete(ev.threadId);
@@ -101,7 +101,8 @@ export class NdisCaptureProvider implements PacketProvider {
       bytes = { bufferIndex: -1, start: 0, length: copy.length, copy };
       note = [note, "802.11 Protected flag cleared (ndiscap logs decrypted frames)"].filter(Boolean).join("; ");
     }
-    this.packets.push({
+    this.packets++;
+    this.list.add({
       ticks: ev.ticks,
       order: ev.order,
       iface,

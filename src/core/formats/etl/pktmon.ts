@@ -3,7 +3,7 @@
 // once per component it crosses; one copy is kept, with its path and any drop as notes.
 // Event fields as listed by the provider manifest (PktGroupId ... LoggedPayloadSize, Payload).
 import { guidBytes, utf16z } from "./container";
-import type { EtlInterface, EtlPacket, EventContext, PacketProvider } from "./packets";
+import type { EtlInterface, EventContext, PacketList, PacketProvider } from "./packets";
 
 export const PKTMON_GUID = "{4D4F80D9-C8BD-4D73-BB5B-19C90402C5AC}";
 
@@ -74,7 +74,7 @@ interface Appearance {
   dropped: boolean;
   originalSize: number;
   /** Where the event was, without holding on to its buffer (packets are re-read after the time sort). */
-  ticks: bigint;
+  ticks: number;
   order: number;
   bufferIndex: number;
   fileOffset: number;
@@ -88,6 +88,8 @@ export class PktmonProvider implements PacketProvider {
   private readonly appearances: Appearance[] = [];
   private readonly interfaces = new Map<string, EtlInterface>();
   private readonly warnings: string[] = [];
+
+  constructor(private readonly list: PacketList) {}
 
   onEvent(ev: EventContext): void {
     if (ev.id === EVENT_COMPONENT) return this.onComponent(ev);
@@ -119,7 +121,7 @@ export class PktmonProvider implements PacketProvider {
   }
 
   finish() {
-    const packets: EtlPacket[] = [];
+    let packets = 0;
     let noLinkLayer = 0;
     for (const copies of this.packetsByIdentity()) {
       const receive = isReceiveTag(copies[0].dirTag);
@@ -134,7 +136,8 @@ export class PktmonProvider implements PacketProvider {
       for (const d of copies.filter((c) => c.dropped)) {
         notes.push(`dropped by ${this.componentName(d.component)}: ${dropReasonText(d.dropReason)}, location 0x${d.dropLocation.toString(16)}`);
       }
-      packets.push({
+      packets++;
+      this.list.add({
         ticks: kept.ticks,
         order: kept.order,
         iface: this.iface(kept.component, linkType),
@@ -148,11 +151,11 @@ export class PktmonProvider implements PacketProvider {
     const notes: string[] = [];
     if (this.appearances.length > 0) {
       notes.push(
-        `${packets.length} packets from Microsoft-Windows-PktMon (${this.appearances.length} packet events: one copy kept per packet, the one closest to the wire; the components it crossed are in its notes)`,
+        `${packets} packets from Microsoft-Windows-PktMon (${this.appearances.length} packet events: one copy kept per packet, the one closest to the wire; the components it crossed are in its notes)`,
       );
     }
     if (noLinkLayer > 0) notes.push(`skipped ${noLinkLayer} PktMon packets logged without a link layer (transport payload only)`);
-    return { packets, notes, warnings: this.warnings };
+    return { notes, warnings: this.warnings };
   }
 
   /**
@@ -164,7 +167,7 @@ export class PktmonProvider implements PacketProvider {
       (a, b) =>
         (a.group < b.group ? -1 : a.group > b.group ? 1 : 0) ||
         a.number - b.number ||
-        (a.ticks < b.ticks ? -1 : a.ticks > b.ticks ? 1 : 0) ||
+        a.ticks - b.ticks ||
         a.appearance - b.appearance ||
         a.order - b.order,
     );
