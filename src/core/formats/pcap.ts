@@ -85,6 +85,7 @@ async function readPcap(input: ByteSource, sink: RecordSink, opts: ReadOptions) 
     const bytes = cur.bytes;
     const view = cur.view;
     const end = bytes.length;
+    const base = cur.base;
     let p = cur.pos;
     while (p + RECORD_HEADER <= end) {
       const caplen = view.getUint32(p + 8, le);
@@ -93,12 +94,12 @@ async function readPcap(input: ByteSource, sink: RecordSink, opts: ReadOptions) 
       rec.tsSec = view.getUint32(p, le);
       rec.tsNsec = view.getUint32(p + 4, le) * fractionScale;
       if (rec.tsNsec >= 1_000_000_000 && normaliseTime(rec) && badFractions++ === 0) {
-        report(cur.base + p, "timestamp fraction of a second or more: carried into the seconds", false);
+        report(base + p, "timestamp fraction of a second or more: carried into the seconds", false);
       }
       rec.capturedLength = caplen;
       rec.originalLength = view.getUint32(p + 12, le);
       rec.data = bytes.subarray(p + RECORD_HEADER, next);
-      rec.fileOffset = cur.base + p;
+      rec.fileOffset = base + p;
       sink.record(rec);
       packets++;
       p = next;
