@@ -72,7 +72,6 @@ function CaptureCard({
             {" "}
             · {summary.format} · {summary.linkTypes.join(", ")} · <span data-testid="packet-count">{formatCount(summary.packets)}</span> packets
             {summary.hostAddresses.length > 0 ? ` · host ${summary.hostAddresses.join(", ")}` : ""}
-            {summary.errors.length > 0 ? ` · ${summary.errors.length} read error(s)` : ""}
           </>
         )}
       </div>
@@ -82,7 +81,7 @@ function CaptureCard({
           {entry.failure}
         </div>
       )}
-      {summary && !compact && <Summary entry={entry} />}
+      {summary && <Summary entry={entry} compact={compact} />}
     </div>
   );
 }
@@ -107,29 +106,32 @@ function Progress({ entry }: { entry: CaptureEntry }) {
   );
 }
 
-function Summary({ entry }: { entry: CaptureEntry }) {
+/** The summary facts (full cards only), then what went wrong while reading (always shown). */
+function Summary({ entry, compact }: { entry: CaptureEntry; compact: boolean }) {
   const s = entry.summary!;
   const span = s.firstTimeNs !== null && s.lastTimeNs !== null ? s.lastTimeNs - s.firstTimeNs : null;
   const fatal = s.errors.filter((e) => e.fatal);
   return (
     <>
-      <dl>
-        <dt>Format</dt>
-        <dd>
-          {s.format}
-          {s.compression !== "none" ? ` (${s.compression})` : ""}
-        </dd>
-        <dt>Link type</dt>
-        <dd>{s.linkTypes.join(", ") || "—"}</dd>
-        <dt>Packets</dt>
-        <dd data-testid="packet-count">{formatCount(s.packets)}</dd>
-        <dt>Span</dt>
-        <dd title={s.firstTimeNs !== null ? `${formatTimeNs(s.firstTimeNs)} – ${formatTimeNs(s.lastTimeNs!)}` : ""}>
-          {s.firstTimeNs !== null ? `${formatTimeNs(s.firstTimeNs).replace("T", " ")} · ${formatDuration(span!)}` : "no packets"}
-        </dd>
-        <dt>Host</dt>
-        <dd title={s.hostAddresses.join(", ")}>{s.hostAddresses.join(", ") || "—"}</dd>
-      </dl>
+      {!compact && (
+        <dl>
+          <dt>Format</dt>
+          <dd>
+            {s.format}
+            {s.compression !== "none" ? ` (${s.compression})` : ""}
+          </dd>
+          <dt>Link type</dt>
+          <dd>{s.linkTypes.join(", ") || "—"}</dd>
+          <dt>Packets</dt>
+          <dd data-testid="packet-count">{formatCount(s.packets)}</dd>
+          <dt>Span</dt>
+          <dd title={s.firstTimeNs !== null ? `${formatTimeNs(s.firstTimeNs)} – ${formatTimeNs(s.lastTimeNs!)}` : ""}>
+            {s.firstTimeNs !== null ? `${formatTimeNs(s.firstTimeNs).replace("T", " ")} · ${formatDuration(span!)}` : "no packets"}
+          </dd>
+          <dt>Host</dt>
+          <dd title={s.hostAddresses.join(", ")}>{s.hostAddresses.join(", ") || "—"}</dd>
+        </dl>
+      )}
       {entry.status === "cancelled" && <div className="note-box">Reading cancelled: the first {formatCount(s.packets)} packets are kept.</div>}
       {s.errors.map((e, i) => (
         <div key={i} className="error-box" data-testid="capture-error">
