@@ -8,7 +8,7 @@ import { memorySource } from "./memory-source";
 import { pcapReader } from "./pcap";
 import { pcapngReader } from "./pcapng";
 import { writePcap } from "./pcap-writer";
-import type { CaptureInterfaceInfo, ReadError, ReadOptions } from "./types";
+import type { ByteSource, CaptureInterfaceInfo, ReadError, ReadOptions } from "./types";
 
 const fixtures = join(__dirname, "../../../fixtures/formats");
 const fixture = (name: string) => new Uint8Array(readFileSync(join(fixtures, name)));
@@ -87,6 +87,52 @@ describe("pcap", () => {
     const ng = fixture("skipped-blocks.pcapng");
     const whole = await read(ng);
     for (const sliceBytes of [1, 5, 64]) expect((await read(ng, "ng", { sliceBytes })).records).toEqual(whole.records);
+  });
+
+  it("reads a 4.6 GB file (offsets past 2^32) in slices without holding it", async () => {
+    // A virtual pcap: 24-byte header, then 70,000 records of 65,536 bytes that all look alike,
+    // served from one template so the test needs no disk and little memory.
+    const RECORD = 65536;
+    const COUNT = 70_000;
+    const size = 24 + COUNT * RECORD;
+    const header = writePcap([], { linkType: 1 });
+    const template = new Uint8Array(32 * 1024 * 1024 + RECORD);
+    const record = writePcap([{ tsSec: 1, tsNsec: 0, data: new Uint8Array(RECORD - 16).fill(0xab) }], { linkType: 1 }).subarray(24);
+    for (let at = 0; at < template.length; at += RECORD) template.set(record, at);
+    const source: ByteSource = {
+      name: "virtual.pcap",
+      size,
+      read: async (offset, length) => {
+        const n = Math.max(0, Math.min(length, size - offset));
+        if (offset === 0) {
+          const first = new Uint8Array(n);
+          first.set(header);
+          first.set(template.subarray(0, n - 24), 24);
+          return first;
+        }
+        const phase = (offset - 24) % RECORD;
+        return template.subarray(phase, phase + n);
+      },
+    };
+    let packets = 0;
+    let lastOffset = 0;
+    const progress: number[] = [];
+    const summary = await openCapture(
+      source,
+      {
+        addInterface: () => {},
+        record: (r) => {
+          packets++;
+          lastOffset = r.fileOffset;
+        },
+        error: () => {},
+      },
+      { onProgress: (b) => progress.push(b) },
+    );
+    expect(summary.errors).toEqual([]);
+    expect(packets).toBe(COUNT);
+    expect(lastOffset).toBe(24 + (COUNT - 1) * RECORD);
+    expect(progress[progress.length - 1]).toBe(size);
   });
 
   it("rejects when aborted instead of reading on", async () => {
