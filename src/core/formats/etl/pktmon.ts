@@ -62,6 +62,14 @@ function dropReasonText(reason: number): string {
   return `reason ${reason}${layer ? ` (${layer})` : ""}`;
 }
 
+/** PKTMON_DROP_LOCATION values are 0xE000_A_nnn with A naming the area of the stack. */
+const DROP_AREAS: Record<number, string> = { 1: "NDIS", 2: "Hyper-V switch", 3: "NetVsc", 4: "TCP/IP" };
+
+function dropLocationText(location: number): string {
+  const area = location >>> 16 === 0xe000 ? DROP_AREAS[(location >>> 12) & 0xf] : undefined;
+  return `location 0x${location.toString(16)}${area ? ` (${area})` : ""}`;
+}
+
 interface Appearance {
   group: bigint;
   number: number;
@@ -134,7 +142,7 @@ export class PktmonProvider implements PacketProvider {
       }
       const notes = [`pktmon path: ${copies.map((c) => `${this.componentName(c.component)} ${DIRECTION_TAGS[c.dirTag] ?? c.dirTag}`).join(" → ")}`];
       for (const d of copies.filter((c) => c.dropped)) {
-        notes.push(`dropped by ${this.componentName(d.component)}: ${dropReasonText(d.dropReason)}, location 0x${d.dropLocation.toString(16)}`);
+        notes.push(`dropped by ${this.componentName(d.component)}: ${dropReasonText(d.dropReason)}, ${dropLocationText(d.dropLocation)}`);
       }
       packets++;
       this.list.add({
