@@ -37,7 +37,9 @@ export function Overview() {
           onChange={(e) => setSessionFilter(e.target.value)}
           style={{ width: 300 }}
         />
-        <span className="muted">{overview ? `${overview.sessionCount} sessions` : ""}</span>
+        <span className="muted" data-testid="session-count">
+          {overview ? `${overview.sessionCount} sessions` : ""}
+        </span>
         <span style={{ flex: 1 }} />
         <ClockControls />
       </div>

@@ -127,7 +127,8 @@ function PairingControls({ detail }: { detail: SessionDetail }) {
               manualPairs: overrides.manualPairs.filter((p) => p.a !== flowA || p.b !== flowB),
               manualUnpairs: [...overrides.manualUnpairs, { a: flowA, b: flowB }],
             });
-            useView.getState().show("overview");
+            // Session ids are renumbered by the new pairing: back to the overview.
+            useView.setState({ page: "overview", sessionId: null, selectedRow: null });
             recompute();
           }}
         >
@@ -151,7 +152,8 @@ function PairingControls({ detail }: { detail: SessionDetail }) {
               manualPairs: [...overrides.manualPairs, pair],
               manualUnpairs: overrides.manualUnpairs.filter((p) => p.a !== pair.a || p.b !== pair.b),
             });
-            useView.getState().show("overview");
+            // Session ids are renumbered by the new pairing: back to the overview.
+            useView.setState({ page: "overview", sessionId: null, selectedRow: null });
             recompute();
           }}
         >

@@ -65,6 +65,20 @@ describe("capture service", () => {
     expect(summary.errors[0]).toMatchObject({ offset: second, frame: 2, fatal: true });
   });
 
+  it("stops when cancelled and keeps the packets read so far", async () => {
+    // The demo's records 16 times over: more than one 32 MiB read slice.
+    const demo = readFileSync(join(root, "public/demo/client.pcap"));
+    const records = demo.subarray(24);
+    const big = new File([demo.subarray(0, 24), ...Array.from({ length: 16 }, () => records)], "big.pcap");
+    const service = createCaptureService();
+    // Cancel at the first progress report (after the first slice).
+    const reading = service.read(7, big, () => service.cancel(7));
+    const { summary, table } = await reading;
+    expect(table.count).toBe(summary.packets);
+    expect(summary.packets).toBeGreaterThan(0);
+    expect(summary.packets).toBeLessThan(16 * capinfos("client").packets);
+  });
+
   it("says what a file is when it is not a capture", async () => {
     const file = new File([new TextEncoder().encode("<!doctype html><html></html>")], "page.pcap");
     const { summary } = await createCaptureService().read(3, file, () => {});
