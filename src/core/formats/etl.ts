@@ -114,7 +114,7 @@ async function readEtl(input: ByteSource, sink: RecordSink, opts: ReadOptions): 
       }
       if (r.kind !== RecordKind.EventHeader) return;
       events++;
-      const ev = readEventHeader(records, r);
+      const ev = readEventHeader(view, r);
       if (!ev) return;
       const provider = providers.find((p) => sameGuid(records, ev.providerAt, p.guid));
       if (!provider) return;
@@ -128,7 +128,6 @@ async function readEtl(input: ByteSource, sink: RecordSink, opts: ReadOptions): 
         threadId: ev.threadId,
         keyword: ev.keyword,
         id: ev.id,
-        version: ev.version,
         payloadStart: ev.payloadStart,
         payloadEnd: ev.payloadEnd,
       };

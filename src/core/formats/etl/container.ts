@@ -132,14 +132,11 @@ export function forEachRecord(records: Uint8Array, visit: (r: TraceRecord) => vo
 
 /** The fixed part of an EVENT_HEADER record (header types 0x12/0x13). */
 export interface EventHeaderFields {
-  flags: number;
   threadId: number;
-  processId: number;
   timestamp: bigint;
   /** Provider GUID as it lies in the file (little-endian fields). */
   providerAt: number;
   id: number;
-  version: number;
   keyword: bigint;
   /** Where the event's own payload starts and ends in the records area. */
   payloadStart: number;
@@ -148,8 +145,8 @@ export interface EventHeaderFields {
 
 const EVENT_HEADER_FLAG_EXTENDED_INFO = 0x0001;
 
-export function readEventHeader(records: Uint8Array, r: TraceRecord): EventHeaderFields | undefined {
-  const v = new DataView(records.buffer, records.byteOffset, records.byteLength);
+/** `v` views the buffer's records area. */
+export function readEventHeader(v: DataView, r: TraceRecord): EventHeaderFields | undefined {
   const at = r.offset;
   const flags = v.getUint16(at + 4, true);
   let payloadStart = at + 80;
@@ -166,13 +163,10 @@ export function readEventHeader(records: Uint8Array, r: TraceRecord): EventHeade
     }
   }
   return {
-    flags,
     threadId: v.getUint32(at + 8, true),
-    processId: v.getUint32(at + 12, true),
     timestamp: v.getBigInt64(at + 16, true),
     providerAt: at + 24,
     id: v.getUint16(at + 40, true),
-    version: v.getUint8(at + 42),
     keyword: v.getBigUint64(at + 48, true),
     payloadStart,
     payloadEnd,

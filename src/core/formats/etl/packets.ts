@@ -127,7 +127,6 @@ export interface EventContext {
   threadId: number;
   keyword: bigint;
   id: number;
-  version: number;
   payloadStart: number;
   payloadEnd: number;
 }
