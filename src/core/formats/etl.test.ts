@@ -164,7 +164,7 @@ describe("etl: damaged files", () => {
     const bytes = trace.slice();
     bytes[0x48 + 6] = 1; // hook id of the first record
     const got = await collect(etlReader, bytes);
-    expect(got.errors).toEqual([expect.objectContaining({ fatal: true, message: expect.stringMatching(/not an ETL log-file header/) })]);
+    expect(got.errors).toEqual([expect.objectContaining({ fatal: true, message: expect.stringMatching(/no ETL log-file header/) })]);
   });
 
   it("sniff accepts ETL first buffers and refuses other formats", () => {

@@ -135,7 +135,7 @@ async function readEtl(input: ByteSource, sink: RecordSink, opts: ReadOptions): 
     });
     if (problem && !stopped) fail(offset, `buffer ${bufferIndex + 1}: ${problem}; the rest of that buffer is skipped`, false);
     if (!logFile) {
-      fail(offset, "the first record is not an ETL log-file header; cannot place events in time", true);
+      fail(offset, "no ETL log-file header in the first buffer; cannot place events in time", true);
       return report();
     }
     offset += header.size;
