@@ -61,7 +61,7 @@ describe("parallax info", () => {
     expect(run.stdout).toContain(`Last:        ${iso(e.get("last")!, 6)}`);
     expect(run.stdout).toContain("Duration:    0.001250 s");
     expect(run.stdout).toContain("Packets:     2");
-    expect(run.stdout).toMatch(/Error: .*runs past the end of the file.*\(byte offset 176, frame 3\)/);
+    expect(run.stdout).toMatch(/Error: +[^ ].*runs past the end of the file.*\(byte offset 176, frame 3\)/);
   });
 
   it("exits non-zero when a file cannot be read at all", () => {

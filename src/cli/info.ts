@@ -58,7 +58,7 @@ function toText(info: CaptureInfo): string {
     `Bytes:       ${json.bytes} on the wire, ${json.capturedBytes} captured, ${json.fileBytes} in the file`,
   ];
   for (const e of json.errors) {
-    lines.push(`${e.fatal ? "Error" : "Warning"}:     ${e.message} (byte offset ${e.offset}, frame ${e.frame})`);
+    lines.push(`${`${e.fatal ? "Error" : "Warning"}:`.padEnd(13)}${e.message} (byte offset ${e.offset}, frame ${e.frame})`);
   }
   for (const note of json.notes) lines.push(`Note:        ${note}`);
   return lines.join("\n");

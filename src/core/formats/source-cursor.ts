@@ -1,4 +1,5 @@
-// Reads a ByteSource front to back in large slices and keeps a window over the current slice.
+// Reads a ByteSource front to back in large slices (one read ahead, so the source's I/O overlaps
+// the parsing) and keeps a window over the current slice.
 // A record cut by a slice boundary is joined in a small "bridge" buffer (its own bytes only),
 // so slices are never copied whole.
 
@@ -22,6 +23,8 @@ export class SourceCursor {
   bytesRead = 0;
   /** Slice bytes read from the source that follow the window (after a bridge). */
   private next: Uint8Array | undefined;
+  /** The slice after `next`, requested at once so the source reads while the reader parses. */
+  private ahead: { start: number; want: number; promise: Promise<Uint8Array> } | undefined;
   /** The source has nothing after `next` (or after the window when there is no `next`). */
   private eof = false;
   private readonly sliceBytes: number;
@@ -43,6 +46,13 @@ export class SourceCursor {
     return this.bytes.length - this.pos;
   }
 
+  private request(start: number, want: number): Promise<Uint8Array> {
+    const promise = this.source.read(start, want);
+    // A read-ahead nobody awaits (the reader stopped at an error) must not be an unhandled rejection.
+    promise.catch(() => {});
+    return promise;
+  }
+
   private setWindow(bytes: Uint8Array, base: number) {
     this.bytes = bytes;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -61,10 +71,14 @@ export class SourceCursor {
         if (this.eof) return false;
         this.opts.signal?.throwIfAborted();
         const start = this.base + this.bytes.length;
-        const want = Math.max(this.sliceBytes, need - this.available);
-        this.next = await this.source.read(start, want);
-        if (this.next.length < want) this.eof = true;
-        this.bytesRead = start + this.next.length;
+        const ahead = this.ahead?.start === start ? this.ahead : undefined;
+        const want = ahead ? ahead.want : Math.max(this.sliceBytes, need - this.available);
+        const chunk = await (ahead ? ahead.promise : this.request(start, want));
+        this.next = chunk;
+        this.ahead = undefined;
+        if (chunk.length < want) this.eof = true;
+        else this.ahead = { start: start + chunk.length, want: this.sliceBytes, promise: this.request(start + chunk.length, this.sliceBytes) };
+        this.bytesRead = start + chunk.length;
         this.opts.onProgress?.(this.bytesRead, packets);
       }
       const next = this.next;
