@@ -31,9 +31,13 @@ export function buildFindings(result: DiffResult): Finding[] {
     });
   }
 
+  const lostByDir = sessions.map(() => [0, 0]);
+  const modifiedFields = sessions.map(() => new Set<string>());
+  for (const e of events) {
+    if (e.kind === "lost") lostByDir[e.session][e.direction === "client-to-server" ? 0 : 1]++;
+    if (e.kind === "modified") for (const f of e.fields ?? []) modifiedFields[e.session].add(f.field);
+  }
   for (const s of sessions) {
-    const lostByDir = [0, 0];
-    for (const e of events) if (e.session === s.id && e.kind === "lost") lostByDir[e.direction === "client-to-server" ? 0 : 1]++;
     if (s.oneSided === "entirely-lost") {
       out.push({
         severity: "problem",
@@ -45,12 +49,13 @@ export function buildFindings(result: DiffResult): Finding[] {
       continue;
     }
     for (const d of [0, 1]) {
-      if (!lostByDir[d]) continue;
+      const lost = lostByDir[s.id][d];
+      if (!lost) continue;
       const [from, to] = d === 0 ? ["client", "server"] : ["server", "client"];
       out.push({
         severity: "problem",
         code: "loss-between-points",
-        title: `${plural(lostByDir[d], "packet")} lost ${from} → ${to}: ${label(s)}`,
+        title: `${plural(lost, "packet")} lost ${from} → ${to}: ${label(s)}`,
         text: `Sent at the ${from}-side capture point and never seen at the ${to}-side one while it was capturing: the loss happened between the two capture points (in the network, or below the capture point on either host).`,
         sessions: [s.id],
       });
@@ -65,8 +70,7 @@ export function buildFindings(result: DiffResult): Finding[] {
       });
     }
     if (s.counts.modified) {
-      const fields = new Set<string>();
-      for (const e of events) if (e.session === s.id && e.kind === "modified") for (const f of e.fields ?? []) fields.add(f.field);
+      const fields = modifiedFields[s.id];
       out.push({
         severity: "problem",
         code: "modified-in-flight",

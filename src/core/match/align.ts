@@ -4,7 +4,7 @@
 // sequence range (TSO/GRO: one super-segment on one side, several segments on the other),
 // then by headers only (payload changed in flight).
 
-import { identityFields, identityOf, type Identity } from "./identity";
+import { identityOf, looseIdentityAt, type Identity } from "./identity";
 import type { PacketTable } from "../model/packet-table";
 
 /** One side of a session direction: its rows in time order and their times on A's clock. */
@@ -17,15 +17,8 @@ export interface DirectionSide {
   match: Int32Array;
 }
 
-export const PairBy = {
-  EXACT: 0,
-  LOOSE: 1,
-  HEADERS: 2,
-  RANGE: 3,
-} as const;
-
 /** Sink for pairs (sender row, receiver row); `segmented` when not one-to-one. */
-export type PairSink = (senderRow: number, receiverRow: number, by: number, segmented: boolean) => void;
+export type PairSink = (senderRow: number, receiverRow: number, segmented: boolean) => void;
 
 /** FIFO-per-identity matching of the still unmatched rows. */
 export function matchByIdentity(
@@ -33,33 +26,40 @@ export function matchByIdentity(
   receiver: DirectionSide,
   senderKey: (row: number) => Identity | null,
   receiverKey: (row: number) => Identity | null,
-  by: number,
   emit: PairSink,
 ): void {
-  const queues = new Map<Identity, number[]>();
-  const heads = new Map<Identity, number>();
+  // Most identities occur once: keep a bare row, and a queue only for repeated ones.
+  const first = new Map<Identity, number>();
+  const repeats = new Map<Identity, number[]>();
   for (const r of receiver.rows) {
     if (receiver.match[r] !== -1) continue;
     const key = receiverKey(r);
     if (key === null) continue;
-    const q = queues.get(key);
-    if (q) q.push(r);
-    else queues.set(key, [r]);
+    if (!first.has(key)) first.set(key, r);
+    else {
+      const q = repeats.get(key);
+      if (q) q.push(r);
+      else repeats.set(key, [r]);
+    }
   }
-  if (queues.size === 0) return;
+  if (first.size === 0) return;
+  const heads = new Map<Identity, number>();
   for (const s of sender.rows) {
     if (sender.match[s] !== -1) continue;
     const key = senderKey(s);
     if (key === null) continue;
-    const q = queues.get(key);
-    if (!q) continue;
-    const head = heads.get(key) ?? 0;
-    if (head >= q.length) continue;
-    heads.set(key, head + 1);
-    const r = q[head];
+    let r = first.get(key);
+    if (r === undefined) continue;
+    if (r === -1) {
+      const q = repeats.get(key);
+      const head = heads.get(key) ?? 0;
+      if (!q || head >= q.length) continue;
+      heads.set(key, head + 1);
+      r = q[head];
+    } else first.set(key, -1);
     sender.match[s] = r;
     receiver.match[r] = s;
-    emit(s, r, by, false);
+    emit(s, r, false);
   }
 }
 
@@ -88,7 +88,7 @@ export function tcpHeaderKey(table: PacketTable, seqOffset: number, ackOffset: n
 /** Identity without IP ID, pinned to the segment's place in the stream (mapped into the receiver's sequence space). */
 export function tcpLooseKey(table: PacketTable, seqOffset: number, ackOffset: number): (row: number) => Identity {
   const c = table.columns;
-  return (row) => identityOf([...identityFields(table, row, false, true), (c.seq[row] + seqOffset) >>> 0, (c.ack[row] + ackOffset) >>> 0]);
+  return (row) => looseIdentityAt(table, row, (c.seq[row] + seqOffset) >>> 0, (c.ack[row] + ackOffset) >>> 0);
 }
 
 interface Segment {
@@ -193,7 +193,7 @@ export function matchBySequenceRange(
         if (!overlaps) continue;
         if (sender.match[s.row] === -1) sender.match[s.row] = r.row;
         if (receiver.match[r.row] === -1) receiver.match[r.row] = s.row;
-        emit(s.row, r.row, PairBy.RANGE, segmented);
+        emit(s.row, r.row, segmented);
       }
     }
   }
@@ -236,6 +236,6 @@ function matchInsideSuperSegments(
     if (!best || best.end - best.start === r.end - r.start) continue;
     if (sender.match[best.row] === -1) sender.match[best.row] = r.row;
     receiver.match[r.row] = best.row;
-    emit(best.row, r.row, PairBy.RANGE, true);
+    emit(best.row, r.row, true);
   }
 }

@@ -22,7 +22,10 @@ export interface Line {
 export function lowerEnvelope(samples: DelaySamples): Line | null {
   const n = samples.x.length;
   if (n === 0) return null;
-  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => samples.x[i] - samples.x[j] || samples.y[i] - samples.y[j]);
+  let order = Array.from({ length: n }, (_, i) => i);
+  let inOrder = true;
+  for (let i = 1; i < n && inOrder; i++) inOrder = samples.x[i - 1] < samples.x[i] || (samples.x[i - 1] === samples.x[i] && samples.y[i - 1] <= samples.y[i]);
+  if (!inOrder) order = order.sort((i, j) => samples.x[i] - samples.x[j] || samples.y[i] - samples.y[j]);
   const hull: number[] = [];
   for (const i of order) {
     while (hull.length >= 2) {

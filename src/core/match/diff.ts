@@ -5,7 +5,7 @@
 import { buildFlowTable, endpointText, type FlowTable } from "../flows/flow-table";
 import type { PacketTable } from "../model/packet-table";
 import { buildFindings } from "../findings/findings";
-import { matchByIdentity, matchBySequenceRange, PairBy, sequenceOffset, tcpHeaderKey, tcpLooseKey, type DirectionSide } from "./align";
+import { matchByIdentity, matchBySequenceRange, sequenceOffset, tcpHeaderKey, tcpLooseKey, type DirectionSide } from "./align";
 import { bOnAClock, estimateClock, type DelaySamples } from "./clock";
 import { exactIdentity, identityOf, looseIdentity } from "./identity";
 import { pairFlows } from "./pairing";
@@ -22,6 +22,7 @@ import {
   type DiffEvent,
   type DiffOptions,
   type DiffResult,
+  type FieldDiff,
   type Rewrite,
   type Session,
   type SessionCounts,
@@ -62,32 +63,52 @@ function range(times: Float64Array): [number, number] {
 function bucketRows(count: number, sessions: number, sessionOf: Uint32Array, directionOf: Uint8Array, time: Float64Array): number[][] {
   const buckets: number[][] = Array.from({ length: sessions * 2 }, () => []);
   for (let row = 0; row < count; row++) if (sessionOf[row] !== NO_SESSION) buckets[sessionOf[row] * 2 + directionOf[row]].push(row);
-  for (const b of buckets) b.sort((x, y) => time[x] - time[y] || x - y);
+  for (const b of buckets) {
+    // Files are nearly always in time order already; sort only the buckets that are not.
+    let sorted = true;
+    for (let k = 1; k < b.length && sorted; k++) sorted = time[b[k - 1]] <= time[b[k]];
+    if (!sorted) b.sort((x, y) => time[x] - time[y] || x - y);
+  }
   return buckets;
 }
 
-/** Growable columns of pairs (row in A, row in B) before they become AlignedRows. */
+/** Growable typed columns of pairs (row in A, row in B) before they become AlignedRows. */
 class PairList {
-  a: number[] = [];
-  b: number[] = [];
-  session: number[] = [];
-  direction: number[] = [];
-  by: number[] = [];
-  segmented: boolean[] = [];
-  duplicate: boolean[] = [];
-  flags: number[] = [];
-  push(rowA: number, rowB: number, session: number, direction: number, by: number, segmented: boolean, duplicate: boolean): void {
-    this.a.push(rowA);
-    this.b.push(rowB);
-    this.session.push(session);
-    this.direction.push(direction);
-    this.by.push(by);
-    this.segmented.push(segmented);
-    this.duplicate.push(duplicate);
-    this.flags.push(segmented ? RowFlag.SEGMENTED : 0);
+  a = new Int32Array(1024);
+  b = new Int32Array(1024);
+  session = new Uint32Array(1024);
+  direction = new Uint8Array(1024);
+  segmented = new Uint8Array(1024);
+  duplicate = new Uint8Array(1024);
+  flags = new Uint8Array(1024);
+  length = 0;
+
+  push(rowA: number, rowB: number, session: number, direction: number, segmented: boolean, duplicate: boolean): void {
+    if (this.length === this.a.length) this.grow();
+    const i = this.length++;
+    this.a[i] = rowA;
+    this.b[i] = rowB;
+    this.session[i] = session;
+    this.direction[i] = direction;
+    this.segmented[i] = segmented ? 1 : 0;
+    this.duplicate[i] = duplicate ? 1 : 0;
+    this.flags[i] = segmented ? RowFlag.SEGMENTED : 0;
   }
-  get length(): number {
-    return this.a.length;
+
+  private grow(): void {
+    const size = this.a.length * 2;
+    const more = <T extends Int32Array | Uint32Array | Uint8Array>(old: T): T => {
+      const next = new (old.constructor as new (n: number) => T)(size);
+      next.set(old);
+      return next;
+    };
+    this.a = more(this.a);
+    this.b = more(this.b);
+    this.session = more(this.session);
+    this.direction = more(this.direction);
+    this.segmented = more(this.segmented);
+    this.duplicate = more(this.duplicate);
+    this.flags = more(this.flags);
   }
 }
 
@@ -121,10 +142,10 @@ export function diffCaptures(a: PacketTable, b: PacketTable, options: DiffOption
   const flowPairs = pairFlows(
     flowsA,
     exactA,
-    identities(a, flowsA, looseIdentity),
+    (row) => looseIdentity(a, row),
     flowsB,
     exactB,
-    identities(b, flowsB, looseIdentity),
+    (row) => looseIdentity(b, row),
     options,
   );
   const plan = planSessions(a, flowsA, b, flowsB, flowPairs);
@@ -143,9 +164,9 @@ export function diffCaptures(a: PacketTable, b: PacketTable, options: DiffOption
     const sideB: DirectionSide = { table: b, rows: bucketsB[s * 2 + d], time: mappedB, match: matchB };
     return d === Direction.CLIENT_TO_SERVER ? { sender: sideA, receiver: sideB } : { sender: sideB, receiver: sideA };
   };
-  const emitFor = (s: number, d: number) => (senderRow: number, receiverRow: number, by: number, segmented: boolean) => {
-    const [rowA, rowB] = d === Direction.CLIENT_TO_SERVER ? [senderRow, receiverRow] : [receiverRow, senderRow];
-    pairs.push(rowA, rowB, s, d, by, segmented, false);
+  const emitFor = (s: number, d: number) => (senderRow: number, receiverRow: number, segmented: boolean) => {
+    if (d === Direction.CLIENT_TO_SERVER) pairs.push(senderRow, receiverRow, s, d, segmented, false);
+    else pairs.push(receiverRow, senderRow, s, d, segmented, false);
   };
   const paired = plan.plans.filter((p) => p.pair !== null || (p.flowA >= 0 && p.flowB >= 0));
 
@@ -155,7 +176,7 @@ export function diffCaptures(a: PacketTable, b: PacketTable, options: DiffOption
       const { sender, receiver } = sides(p.id, d);
       const exactS = sender.table === a ? exactA : exactB;
       const exactR = receiver.table === a ? exactA : exactB;
-      matchByIdentity(sender, receiver, (r) => exactS[r], (r) => exactR[r], PairBy.EXACT, emitFor(p.id, d));
+      matchByIdentity(sender, receiver, (r) => exactS[r], (r) => exactR[r], emitFor(p.id, d));
       const firstCopy = new Map<number, number>();
       for (const r of receiver.rows) if (receiver.match[r] >= 0 && !firstCopy.has(exactR[r])) firstCopy.set(exactR[r], receiver.match[r]);
       for (const r of receiver.rows) {
@@ -164,8 +185,8 @@ export function diffCaptures(a: PacketTable, b: PacketTable, options: DiffOption
         if (original === undefined) continue;
         receiver.match[r] = original;
         (receiver.table === a ? duplicateA : duplicateB)[r] = 1;
-        const [rowA, rowB] = d === Direction.CLIENT_TO_SERVER ? [original, r] : [r, original];
-        pairs.push(rowA, rowB, p.id, d, PairBy.EXACT, false, true);
+        if (d === Direction.CLIENT_TO_SERVER) pairs.push(original, r, p.id, d, false, true);
+        else pairs.push(r, original, p.id, d, false, true);
       }
     }
   }
@@ -203,10 +224,10 @@ export function diffCaptures(a: PacketTable, b: PacketTable, options: DiffOption
       for (const d of [0, 1]) {
         const { sender, receiver } = sides(p.id, d);
         const emit = emitFor(p.id, d);
-        matchByIdentity(sender, receiver, looseKey(sender.table), looseKey(receiver.table), PairBy.LOOSE, emit);
+        matchByIdentity(sender, receiver, looseKey(sender.table), looseKey(receiver.table), emit);
         const headerKey = (t: PacketTable) => (row: number) =>
           t.columns.ipId[row] === 0 ? null : identityOf([t.columns.protocol[row], t.columns.ipId[row], t.columns.srcPort[row] >> 8, t.columns.seq[row]]);
-        matchByIdentity(sender, receiver, headerKey(sender.table), headerKey(receiver.table), PairBy.HEADERS, emit);
+        matchByIdentity(sender, receiver, headerKey(sender.table), headerKey(receiver.table), emit);
       }
       continue;
     }
@@ -227,10 +248,10 @@ export function diffCaptures(a: PacketTable, b: PacketTable, options: DiffOption
       // Offsets that carry the sender's sequence and ack numbers into the receiver's space.
       const seqOff = d === 0 ? delta[0] : -delta[1] >>> 0;
       const ackOff = d === 0 ? delta[1] : -delta[0] >>> 0;
-      matchByIdentity(sender, receiver, tcpLooseKey(sender.table, seqOff, ackOff), tcpLooseKey(receiver.table, 0, 0), PairBy.LOOSE, emit);
+      matchByIdentity(sender, receiver, tcpLooseKey(sender.table, seqOff, ackOff), tcpLooseKey(receiver.table, 0, 0), emit);
       // Ranges before headers: a TSO piece shares its super-segment's headers but not its length.
       matchBySequenceRange(sender, receiver, seqOff, CAUSALITY_SLACK, emit);
-      matchByIdentity(sender, receiver, tcpHeaderKey(sender.table, seqOff, ackOff), tcpHeaderKey(receiver.table, 0, 0), PairBy.HEADERS, emit);
+      matchByIdentity(sender, receiver, tcpHeaderKey(sender.table, seqOff, ackOff), tcpHeaderKey(receiver.table, 0, 0), emit);
     }
   }
   if (!options.clock) {
@@ -257,21 +278,23 @@ export function diffCaptures(a: PacketTable, b: PacketTable, options: DiffOption
 
   // Rewrites and per-packet modifications over one-to-one pairs.
   const tallies = plan.plans.map(() => [new RewriteTally(), new RewriteTally()]);
-  const sendRecv = (i: number) =>
-    pairs.direction[i] === Direction.CLIENT_TO_SERVER
-      ? { ts: a, s: pairs.a[i], tr: b, r: pairs.b[i], sCap: 0 as const, rCap: 1 as const }
-      : { ts: b, s: pairs.b[i], tr: a, r: pairs.a[i], sCap: 1 as const, rCap: 0 as const };
   for (let i = 0; i < pairs.length; i++) {
     if (pairs.duplicate[i] || pairs.segmented[i]) continue;
-    const { ts, s, tr, r } = sendRecv(i);
-    tallyRewrites(tallies[pairs.session[i]][pairs.direction[i]], ts, s, tr, r);
+    const tally = tallies[pairs.session[i]][pairs.direction[i]];
+    if (pairs.direction[i] === Direction.CLIENT_TO_SERVER) tallyRewrites(tally, a, pairs.a[i], b, pairs.b[i]);
+    else tallyRewrites(tally, b, pairs.b[i], a, pairs.a[i]);
   }
   let ttlSign = 0;
+  const fields: FieldDiff[] = [];
   for (let i = 0; i < pairs.length; i++) {
-    const { ts, s, tr, r, sCap, rCap } = sendRecv(i);
-    const sid = pairs.session[i];
     const d = pairs.direction[i];
-    const dirName = directionName(d);
+    const up = d === Direction.CLIENT_TO_SERVER;
+    const [ts, tr] = up ? [a, b] : [b, a];
+    const s = up ? pairs.a[i] : pairs.b[i];
+    const r = up ? pairs.b[i] : pairs.a[i];
+    const sCap = up ? 0 : 1;
+    const rCap = up ? 1 : 0;
+    const sid = pairs.session[i];
     const counts = sessions[sid].counts;
     ttlSign += Math.sign(ts.columns.ttl[s] - tr.columns.ttl[r]);
     if (pairs.duplicate[i]) {
@@ -280,7 +303,7 @@ export function diffCaptures(a: PacketTable, b: PacketTable, options: DiffOption
       events.push({
         kind: "duplicated",
         session: sid,
-        direction: dirName,
+        direction: directionName(d),
         frames: [
           { capture: sCap, frame: s + 1 },
           { capture: rCap, frame: originalReceiver + 1 },
@@ -295,20 +318,20 @@ export function diffCaptures(a: PacketTable, b: PacketTable, options: DiffOption
     const delta = seqDelta.get(sid) ?? [0, 0];
     const seqOff = d === 0 ? delta[0] : -delta[1] >>> 0;
     const ackOff = d === 0 ? delta[1] : -delta[0] >>> 0;
-    const cmp = comparePair(ts, s, tr, r, tallies[sid][d], seqOff, ackOff);
-    if (cmp.offload) pairs.flags[i] |= RowFlag.CHECKSUM_OFFLOAD;
-    if (cmp.fields.length) {
+    fields.length = 0;
+    if (comparePair(ts, s, tr, r, tallies[sid][d], seqOff, ackOff, fields)) pairs.flags[i] |= RowFlag.CHECKSUM_OFFLOAD;
+    if (fields.length) {
       pairs.flags[i] |= RowFlag.MODIFIED;
       counts.modified++;
       events.push({
         kind: "modified",
         session: sid,
-        direction: dirName,
+        direction: directionName(d),
         frames: [
           { capture: sCap, frame: s + 1 },
           { capture: rCap, frame: r + 1 },
         ],
-        fields: cmp.fields,
+        fields: fields.slice(),
         detail: "changed in flight beyond the session's rewrites",
       });
     }
@@ -484,10 +507,11 @@ function sessionRewrites(
     }
   }
   for (const d of [0, 1] as const) {
-    for (const field of ["ttl", "tos", "mss", "window-scale", "tcp-options", "ip-id"]) {
+    for (const field of ["ttl", "tos", "mss", "window-scale", "tcp-options"]) {
       const s = tallies[d].stable(field);
       if (s) add(field, directionName(d), s.from, s.to);
     }
+    if (tallies[d].stable("ip-id")) add("ip-id", directionName(d), "kept", "rewritten");
   }
   return out;
 }

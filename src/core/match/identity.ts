@@ -24,11 +24,12 @@ function finish(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** Folds a list of 32-bit values into one Identity (two independently seeded lanes). */
-export function identityOf(values: readonly number[]): Identity {
+/** Folds the first `count` 32-bit values into one Identity (two independently seeded lanes). */
+export function identityOf(values: ArrayLike<number>, count = values.length): Identity {
   let h1 = 0x9747b28c;
   let h2 = 0x1b56c4e9;
-  for (const v of values) {
+  for (let i = 0; i < count; i++) {
+    const v = values[i];
     h1 = mix(h1, v);
     h2 = mix(h2, v ^ 0x5bd1e995);
   }
@@ -53,40 +54,63 @@ function protocolClass(protocol: number): number {
   return protocol === 58 ? 1 : protocol;
 }
 
+/** Reused for every row: identities are computed a million times per capture. */
+const scratch: number[] = new Array(16).fill(0);
+
 /**
- * The fields of a row that identify the packet wherever it is seen. `withIpId` adds the IP
- * ID (strong, but rewritten by some NATs and absent in IPv6); `withPayload` adds payload
- * length and hash (left out to find copies whose payload a middlebox changed).
+ * Writes into `scratch` the fields of a row that identify the packet wherever it is seen,
+ * and returns how many. `withIpId` adds the IP ID (strong, but rewritten by some NATs and
+ * absent in IPv6); `withPayload` adds payload length and hash (left out to find copies whose
+ * payload a middlebox changed).
  */
-export function identityFields(t: PacketTable, row: number, withIpId: boolean, withPayload: boolean): number[] {
+function identityFields(t: PacketTable, row: number, withIpId: boolean, withPayload: boolean): number {
   const c = t.columns;
   const protocol = c.protocol[row];
-  const fields = [protocolClass(protocol)];
+  let n = 0;
+  scratch[n++] = protocolClass(protocol);
   // A truncated capture hashes only part of the payload, so the hash would differ between two snap lengths.
   const complete = c.capturedLength[row] >= c.originalLength[row] && !(c.flags[row] & PacketFlag.TRUNCATED);
   // ICMP errors quote the offending packet with the addresses of their side of the NAT: leave the quote's bytes out.
   const quotes = (protocol === 1 || protocol === 58) && isIcmpError(protocol, c.srcPort[row] >> 8);
-  if (withPayload) fields.push(c.payloadLength[row], complete && !quotes ? c.payloadHash[row] : 0);
-  if (withIpId) fields.push(c.ipId[row]);
+  if (withPayload) {
+    scratch[n++] = c.payloadLength[row];
+    scratch[n++] = complete && !quotes ? c.payloadHash[row] : 0;
+  }
+  if (withIpId) scratch[n++] = c.ipId[row];
   if (protocol === 6) {
-    fields.push(c.tcpFlags[row]);
+    scratch[n++] = c.tcpFlags[row];
     // Without the payload's bytes, full-size segments only differ by where they sit in the stream.
-    if (withPayload && !complete && c.payloadLength[row] > 0) fields.push(c.seq[row], c.ack[row]);
-    if (c.flags[row] & PacketFlag.TCP_TS) fields.push(c.tsVal[row], c.tsEcr[row]);
+    if (withPayload && !complete && c.payloadLength[row] > 0) {
+      scratch[n++] = c.seq[row];
+      scratch[n++] = c.ack[row];
+    }
+    if (c.flags[row] & PacketFlag.TCP_TS) {
+      scratch[n++] = c.tsVal[row];
+      scratch[n++] = c.tsEcr[row];
+    }
   } else if (protocol === 1 || protocol === 58) {
     const type = normalisedIcmpType(protocol, c.srcPort[row] >> 8);
-    fields.push(type, c.srcPort[row] & 0xff);
-    if (type === 0 || type === 8) fields.push(c.seq[row]);
+    scratch[n++] = type;
+    scratch[n++] = c.srcPort[row] & 0xff;
+    if (type === 0 || type === 8) scratch[n++] = c.seq[row];
   }
-  return fields;
+  return n;
 }
 
 /** Exact identity (with IP ID and payload): the first and strongest way to pair two copies. */
 export function exactIdentity(t: PacketTable, row: number): Identity {
-  return identityOf(identityFields(t, row, true, true));
+  return identityOf(scratch, identityFields(t, row, true, true));
 }
 
 /** Identity without the IP ID: for paths that rewrite it, and for NAT64 (IPv6 has none). */
 export function looseIdentity(t: PacketTable, row: number): Identity {
-  return identityOf(identityFields(t, row, false, true));
+  return identityOf(scratch, identityFields(t, row, false, true));
+}
+
+/** Identity without the IP ID, plus a TCP segment's place in the stream (seq/ack in the other side's space). */
+export function looseIdentityAt(t: PacketTable, row: number, seq: number, ack: number): Identity {
+  let n = identityFields(t, row, false, true);
+  scratch[n++] = seq;
+  scratch[n++] = ack;
+  return identityOf(scratch, n);
 }

@@ -33,27 +33,27 @@ interface Tally {
 
 function vote(
   flowsA: FlowTable,
-  keysA: Float64Array,
+  keyA: (row: number) => number,
   flowsB: FlowTable,
-  keysB: Float64Array,
+  keyB: (row: number) => number,
   takenA: Uint8Array,
   takenB: Uint8Array,
 ): Map<number, Tally> {
   const owner = new Map<number, number>();
-  for (let row = 0; row < keysB.length; row++) {
+  for (let row = 0; row < flowsB.flowOfRow.length; row++) {
     const f = flowsB.flowOfRow[row];
     if (f === NO_FLOW || takenB[f]) continue;
-    const key = keysB[row];
+    const key = keyB(row);
     const seen = owner.get(key);
     if (seen === undefined) owner.set(key, row);
     else if (seen !== AMBIGUOUS && flowsB.flowOfRow[seen] !== f) owner.set(key, AMBIGUOUS);
   }
   const nB = flowsB.flows.length;
   const tallies = new Map<number, Tally>();
-  for (let row = 0; row < keysA.length; row++) {
+  for (let row = 0; row < flowsA.flowOfRow.length; row++) {
     const fa = flowsA.flowOfRow[row];
     if (fa === NO_FLOW || takenA[fa]) continue;
-    const rowB = owner.get(keysA[row]);
+    const rowB = owner.get(keyA(row));
     if (rowB === undefined || rowB === AMBIGUOUS) continue;
     const fb = flowsB.flowOfRow[rowB];
     const id = fa * nB + fb;
@@ -90,15 +90,15 @@ function assign(
 
 /**
  * Pairs flows of A with flows of B: manual pairs first, then by exact identities, then the
- * flows left over by identities without IP ID.
+ * flows left over by identities without IP ID (computed only for those flows' rows).
  */
 export function pairFlows(
   flowsA: FlowTable,
   exactA: Float64Array,
-  looseA: Float64Array,
+  looseA: (row: number) => number,
   flowsB: FlowTable,
   exactB: Float64Array,
-  looseB: Float64Array,
+  looseB: (row: number) => number,
   options: DiffOptions = {},
 ): FlowPair[] {
   const takenA = new Uint8Array(flowsA.flows.length);
@@ -112,7 +112,7 @@ export function pairFlows(
   }
   const nB = flowsB.flows.length;
   const rejected = new Set((options.manualUnpairs ?? []).map(({ a, b }) => a * nB + b));
-  assign(vote(flowsA, exactA, flowsB, exactB, takenA, takenB), flowsA, flowsB, takenA, takenB, rejected, "exact", pairs);
+  assign(vote(flowsA, (row) => exactA[row], flowsB, (row) => exactB[row], takenA, takenB), flowsA, flowsB, takenA, takenB, rejected, "exact", pairs);
   assign(vote(flowsA, looseA, flowsB, looseB, takenA, takenB), flowsA, flowsB, takenA, takenB, rejected, "loose", pairs);
   return pairs;
 }

@@ -6,37 +6,57 @@ import { Checksum, L3, PacketFlag, TcpFlag, ipChecksumState, l4ChecksumState, ty
 import { isIcmpError } from "./identity";
 import type { FieldDiff } from "./types";
 
-/** Counts (from -> to) per field over a session direction, to tell a stable rewrite from a one-off change. */
+/**
+ * Counts (from -> to) per field over a session direction, to tell a stable rewrite from a
+ * one-off change. Per-packet byte fields (TTL, TOS, IP ID kept or not) are counted under
+ * numeric keys; SYN-only fields under text. `stable` is computed once per field.
+ */
 export class RewriteTally {
-  private readonly counts = new Map<string, Map<string, number>>();
+  private readonly counts = new Map<string, Map<string | number, number>>();
+  private readonly verdicts = new Map<string, { from: string; to: string } | null>();
   pairs = 0;
 
   add(field: string, from: string, to: string): void {
+    this.count(field, `${from}\u0000${to}`);
+  }
+
+  /** `from` and `to` under 65536. */
+  addSmall(field: string, from: number, to: number): void {
+    this.count(field, from * 65536 + to);
+  }
+
+  private count(field: string, key: string | number): void {
     let m = this.counts.get(field);
     if (!m) this.counts.set(field, (m = new Map()));
-    const key = `${from}\u0000${to}`;
     m.set(key, (m.get(key) ?? 0) + 1);
+    this.verdicts.delete(field);
   }
 
   /** The (from, to) seen in at least half of the pairs that carry the field, when it is a change. */
   stable(field: string): { from: string; to: string } | null {
+    const known = this.verdicts.get(field);
+    if (known !== undefined) return known;
+    let verdict: { from: string; to: string } | null = null;
     const m = this.counts.get(field);
-    if (!m) return null;
-    let total = 0;
-    let best = "";
-    let bestCount = 0;
-    for (const [k, n] of m) {
-      total += n;
-      if (n > bestCount) [best, bestCount] = [k, n];
+    if (m) {
+      let total = 0;
+      let best: string | number = "";
+      let bestCount = 0;
+      for (const [k, n] of m) {
+        total += n;
+        if (n > bestCount) [best, bestCount] = [k, n];
+      }
+      const [from, to] = typeof best === "number" ? [String(Math.floor(best / 65536)), String(best % 65536)] : best.split("\u0000");
+      if (from !== to && bestCount * 2 >= total) verdict = { from, to };
     }
-    const [from, to] = best.split("\u0000");
-    return from !== to && bestCount * 2 >= total ? { from, to } : null;
+    this.verdicts.set(field, verdict);
+    return verdict;
   }
 
   /** Whether (from, to) is what this field usually does in this direction. */
-  usual(field: string, from: string, to: string): boolean {
+  usual(field: string, from: number, to: number): boolean {
     const s = this.stable(field);
-    return s ? s.from === from && s.to === to : from === to;
+    return s ? Number(s.from) === from && Number(s.to) === to : from === to;
   }
 }
 
@@ -45,9 +65,10 @@ export function tallyRewrites(tally: RewriteTally, ta: PacketTable, s: number, t
   const a = ta.columns;
   const b = tb.columns;
   tally.pairs++;
-  tally.add("ttl", String(a.ttl[s]), String(b.ttl[r]));
-  tally.add("tos", String(a.tos[s]), String(b.tos[r]));
-  if (ta.columns.l3[s] === L3.IPV4 && tb.columns.l3[r] === L3.IPV4) tally.add("ip-id", "kept", a.ipId[s] === b.ipId[r] ? "kept" : "rewritten");
+  tally.addSmall("ttl", a.ttl[s], b.ttl[r]);
+  tally.addSmall("tos", a.tos[s], b.tos[r]);
+  // IP ID as 0 = kept, 1 = rewritten: its values change on every packet, whether it is kept or not.
+  if (a.l3[s] === L3.IPV4 && b.l3[r] === L3.IPV4) tally.addSmall("ip-id", 0, a.ipId[s] === b.ipId[r] ? 0 : 1);
   if (a.protocol[s] === 6 && a.tcpFlags[s] & TcpFlag.SYN) {
     tally.add("mss", String(ta.optional.tcpMss?.[s] ?? 0), String(tb.optional.tcpMss?.[r] ?? 0));
     tally.add("window-scale", String(ta.optional.tcpWindowScale?.[s] ?? 255), String(tb.optional.tcpWindowScale?.[r] ?? 255));
@@ -63,16 +84,15 @@ function optionList(bits: number): string {
 
 const checksumName = ["unverified", "good", "bad", "absent"];
 
-export interface PairComparison {
-  fields: FieldDiff[];
-  /** Sender-side bad checksum, receiver-side good: checksum offload at the sender. */
-  offload: boolean;
+function differ(fields: FieldDiff[], field: string, x: number, y: number): void {
+  if (x !== y) fields.push({ field, a: String(x), b: String(y) });
 }
 
 /**
- * Per-packet differences of a one-to-one pair (s at the sender, r at the receiver),
- * beyond the direction's stable rewrites. `seqOffset`/`ackOffset` map the sender's
- * sequence space onto the receiver's (ISN rewriting firewalls).
+ * Per-packet differences of a one-to-one pair (s at the sender, r at the receiver), beyond
+ * the direction's stable rewrites, appended to `fields`. `seqOffset`/`ackOffset` map the
+ * sender's sequence space onto the receiver's (ISN rewriting firewalls). Returns true for a
+ * checksum that is bad at the sender and good at the receiver: offload at the sender.
  */
 export function comparePair(
   ts: PacketTable,
@@ -82,18 +102,15 @@ export function comparePair(
   tally: RewriteTally,
   seqOffset: number,
   ackOffset: number,
-): PairComparison {
+  fields: FieldDiff[],
+): boolean {
   const a = ts.columns;
   const b = tr.columns;
-  const fields: FieldDiff[] = [];
-  const diff = (field: string, x: number | string, y: number | string) => {
-    if (x !== y) fields.push({ field, a: String(x), b: String(y) });
-  };
   const sameFamily = a.l3[s] === b.l3[r];
-  if (sameFamily && !(a.flags[s] & PacketFlag.TSO_LENGTH_ZERO) && !(b.flags[r] & PacketFlag.TSO_LENGTH_ZERO)) diff("ip.len", a.ipLength[s], b.ipLength[r]);
+  if (sameFamily && !(a.flags[s] & PacketFlag.TSO_LENGTH_ZERO) && !(b.flags[r] & PacketFlag.TSO_LENGTH_ZERO)) differ(fields, "ip.len", a.ipLength[s], b.ipLength[r]);
   const proto = a.protocol[s];
   const lengthField = proto === 6 ? "tcp.len" : proto === 17 ? "udp.length" : "payload.length";
-  diff(lengthField, a.payloadLength[s], b.payloadLength[r]);
+  differ(fields, lengthField, a.payloadLength[s], b.payloadLength[r]);
   const completeS = a.capturedLength[s] >= a.originalLength[s];
   const completeR = b.capturedLength[r] >= b.originalLength[r];
   // An ICMP error quotes the packet with the addresses of its own side of the NAT: those bytes differ by design.
@@ -101,17 +118,17 @@ export function comparePair(
   const payloadChanged =
     a.payloadLength[s] !== b.payloadLength[r] || (completeS && completeR && !quotes && a.payloadHash[s] !== b.payloadHash[r]);
   if (a.payloadLength[s] === b.payloadLength[r] && payloadChanged) fields.push({ field: "payload", a: "bytes as sent", b: "different bytes" });
-  if (!tally.usual("ttl", String(a.ttl[s]), String(b.ttl[r]))) diff("ip.ttl", a.ttl[s], b.ttl[r]);
-  if (!tally.usual("tos", String(a.tos[s]), String(b.tos[r]))) diff("ip.dsfield", a.tos[s], b.tos[r]);
-  if (sameFamily && a.l3[s] === L3.IPV4 && !tally.stable("ip-id")) diff("ip.id", a.ipId[s], b.ipId[r]);
+  if (!tally.usual("ttl", a.ttl[s], b.ttl[r])) differ(fields, "ip.ttl", a.ttl[s], b.ttl[r]);
+  if (!tally.usual("tos", a.tos[s], b.tos[r])) differ(fields, "ip.dsfield", a.tos[s], b.tos[r]);
+  if (sameFamily && a.l3[s] === L3.IPV4 && !tally.stable("ip-id")) differ(fields, "ip.id", a.ipId[s], b.ipId[r]);
   if (proto === 6) {
-    diff("tcp.flags", a.tcpFlags[s], b.tcpFlags[r]);
-    diff("tcp.seq", (a.seq[s] + seqOffset) >>> 0, b.seq[r]);
-    if (a.tcpFlags[s] & TcpFlag.ACK) diff("tcp.ack", (a.ack[s] + ackOffset) >>> 0, b.ack[r]);
-    diff("tcp.window_size_value", a.window[s], b.window[r]);
+    differ(fields, "tcp.flags", a.tcpFlags[s], b.tcpFlags[r]);
+    differ(fields, "tcp.seq", (a.seq[s] + seqOffset) >>> 0, b.seq[r]);
+    if (a.tcpFlags[s] & TcpFlag.ACK) differ(fields, "tcp.ack", (a.ack[s] + ackOffset) >>> 0, b.ack[r]);
+    differ(fields, "tcp.window_size_value", a.window[s], b.window[r]);
     if (a.flags[s] & b.flags[r] & PacketFlag.TCP_TS) {
-      diff("tcp.options.timestamp.tsval", a.tsVal[s], b.tsVal[r]);
-      diff("tcp.options.timestamp.tsecr", a.tsEcr[s], b.tsEcr[r]);
+      differ(fields, "tcp.options.timestamp.tsval", a.tsVal[s], b.tsVal[r]);
+      differ(fields, "tcp.options.timestamp.tsecr", a.tsEcr[s], b.tsEcr[r]);
     }
   }
   const l4Name = proto === 6 ? "tcp.checksum" : proto === 17 ? "udp.checksum" : "icmp.checksum";
@@ -126,5 +143,5 @@ export function comparePair(
   if (payloadChanged && l4S === Checksum.GOOD && l4R === Checksum.GOOD) {
     fields.push({ field: l4Name, a: checksumName[l4S], b: "good, recomputed for the new contents" });
   }
-  return { fields, offload };
+  return offload;
 }
