@@ -4,6 +4,7 @@ import { useEffect } from "react";
 import { useBusy } from "../state/busy";
 import { useCaptures } from "../state/captures";
 import { useDiff } from "../state/diff";
+import { openFiles } from "../state/engine";
 import { useView, type ThemeChoice } from "../state/view";
 import { CaptureCards } from "./CaptureCards";
 import { Landing } from "./Landing";
@@ -17,6 +18,24 @@ export function App() {
   const hasCaptures = useCaptures((s) => s.entries.length > 0);
   const { page, theme } = useView();
   const diffStatus = useDiff((s) => s.status);
+
+  // Files dropped anywhere are opened (a drop outside the drop zone would otherwise make the
+  // browser navigate to the file); the drop zone handles its own drops first.
+  useEffect(() => {
+    const over = (e: DragEvent) => e.preventDefault();
+    const drop = (e: DragEvent) => {
+      if (e.defaultPrevented) return;
+      e.preventDefault();
+      const files = [...(e.dataTransfer?.files ?? [])];
+      if (files.length) openFiles(files);
+    };
+    window.addEventListener("dragover", over);
+    window.addEventListener("drop", drop);
+    return () => {
+      window.removeEventListener("dragover", over);
+      window.removeEventListener("drop", drop);
+    };
+  }, []);
 
   useEffect(() => {
     const saved = localStorage.getItem(THEME_KEY) as ThemeChoice | null;

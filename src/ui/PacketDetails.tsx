@@ -49,6 +49,7 @@ function CopyPane({ label, copy }: { label: string; copy: PacketCopy | null }) {
       <h3>
         {label}: frame {copy.frame}, {copy.bytes.length} bytes captured
       </h3>
+      <Differences copy={copy} />
       <div className="tree">
         {copy.fields.map((f, i) => (
           <div
@@ -64,6 +65,17 @@ function CopyPane({ label, copy }: { label: string; copy: PacketCopy | null }) {
         ))}
       </div>
       <HexDump bytes={copy.bytes} changed={copy.changedBytes} />
+    </div>
+  );
+}
+
+/** The names of the fields that differ from the other copy, so they need not be hunted down the tree. */
+function Differences({ copy }: { copy: PacketCopy }) {
+  const names = [...new Set(copy.fields.filter((f) => f.changed).map((f) => f.name))];
+  if (names.length === 0) return null;
+  return (
+    <div className="muted" data-testid="differences">
+      Differs from the other copy: {names.join(", ")}
     </div>
   );
 }
