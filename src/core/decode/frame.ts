@@ -48,6 +48,14 @@ export class Frame {
     this.tunnelDepth = 0;
   }
 
+  /** Drops the last packet's bytes and the builder's last chunk once the table is finished. */
+  release(empty: PacketColumns): void {
+    this.b = new Uint8Array(0);
+    this.dv = new DataView(this.b.buffer);
+    this.c = empty;
+    this.o = {};
+  }
+
   u16(off: number): number {
     return this.dv.getUint16(this.base + off);
   }

@@ -116,18 +116,22 @@ export class PacketTableBuilder implements RecordSink {
     const f = this.frame;
     const chunks = [...this.chunks, { columns: f.c, optional: f.o, rows: f.r }];
     this.chunks.length = 0;
+    f.release(allocateColumns(0));
     const count = this.count;
     const columns = {} as Record<keyof PacketColumns, ColumnArray>;
+    const chunkColumns = chunks.map((chunk) => chunk.columns as unknown as Record<string, unknown>);
+    // Without any truncated row, originalLength stays an alias of capturedLength.
+    if (!this.lengthsDiffer) for (const chunk of chunkColumns) chunk.originalLength = undefined;
     for (const name of COLUMN_NAMES) {
       if (name === "originalLength" && !this.lengthsDiffer) continue;
       const whole = new COLUMN_TYPES[name](count);
       let at = 0;
-      for (const chunk of chunks) {
+      chunks.forEach((chunk, k) => {
         whole.set(chunk.columns[name].subarray(0, chunk.rows), at);
         at += chunk.rows;
         // Drop the chunk's copy now, so the peak holds at most one column twice.
-        if (name !== "capturedLength") (chunk.columns as unknown as Record<string, unknown>)[name] = undefined;
-      }
+        chunkColumns[k][name] = undefined;
+      });
       columns[name] = whole;
     }
     if (!this.lengthsDiffer) columns.originalLength = columns.capturedLength;

@@ -1,0 +1,163 @@
+// Ingest benchmark: read + fully decode a capture into a PacketTable in Node, against
+// `tshark -T fields` (frame number, addresses, ports, TCP seq) and `capinfos` on the same
+// file, plus the memory the table costs per packet.
+// Files: the largest capture in ../shared/captures (formats, links, tunnels, pairs, lab) and
+// a generated ~1 GB pcap of mixed TCP/UDP traffic (bench/make-traffic.ts, kept in /tmp).
+// Usage: tsx bench/ingest.ts [FILE...]
+
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { performance } from "node:perf_hooks";
+import { openFileSource } from "../src/cli/node-source";
+import { openCapture } from "../src/core/formats/index";
+import { SLICE_BYTES } from "../src/core/formats/source-cursor";
+import { PacketTableBuilder } from "../src/core/model/packet-table-builder";
+import type { PacketTable } from "../src/core/model/packet-table";
+import { makeTraffic } from "./make-traffic";
+
+const here = fileURLToPath(import.meta.url);
+const SHARED = join(dirname(here), "../../shared/captures");
+const GENERATED = "/tmp/parallax-bench-1g.pcap";
+/** tshark extracts ~13k packets/s here: on big files it reads only this many packets. */
+const TSHARK_LIMIT = 200_000;
+
+interface Measure {
+  packets: number;
+  seconds: number;
+  /** Heap + ArrayBuffers above the baseline: highest sample while reading, and after GC with the table alive. */
+  peakBytes: number;
+  retainedBytes: number;
+  /** Bytes of the table's typed arrays. */
+  columnBytes: number;
+}
+
+function largestSharedCapture(): string {
+  const walk = (dir: string): string[] =>
+    readdirSync(join(SHARED, dir)).flatMap((name) => {
+      const full = join(SHARED, dir, name);
+      if (statSync(full).isDirectory()) return walk(join(dir, name));
+      return /\.(pcap|pcapng|gz|zst)$/.test(name) ? [full] : [];
+    });
+  const files = ["formats", "links", "tunnels", "pairs", "lab"].flatMap(walk);
+  return files.sort((a, b) => statSync(b).size - statSync(a).size)[0];
+}
+
+function columnBytes(t: PacketTable): number {
+  const arrays = new Set<ArrayBufferView>([...Object.values(t.columns), ...Object.values(t.optional)]);
+  return [...arrays].reduce((n, a) => n + a.byteLength, 0);
+}
+
+/**
+ * Runs in a child process started with --expose-gc, so memory is measured from a clean heap.
+ * With `sampleMemory`, every 65,536 packets a full GC runs before reading the memory use, so
+ * the peak is of live data (columns being built, read buffers in use), not of garbage; that
+ * slows the run, so the time comes from a separate run without sampling.
+ */
+async function measure(path: string, sampleMemory: boolean): Promise<Measure> {
+  const gc = (globalThis as { gc?: () => void }).gc!;
+  const used = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  gc();
+  const baseline = used();
+  let peak = 0;
+  const source = await openFileSource(path);
+  const builder = new PacketTableBuilder();
+  let count = 0;
+  const start = performance.now();
+  const summary = await openCapture(source, {
+    addInterface: (id, info) => builder.addInterface(id, info),
+    error: (err) => builder.error(err),
+    record: (rec) => {
+      builder.record(rec);
+      if (sampleMemory && (++count & 0xffff) === 0) {
+        gc();
+        peak = Math.max(peak, used() - baseline);
+      }
+    },
+  });
+  const table = builder.finish(summary);
+  const seconds = (performance.now() - start) / 1000;
+  peak = Math.max(peak, used() - baseline);
+  await source.close();
+  // Backing stores of dead ArrayBuffers are freed after the collection that finds them.
+  gc();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  gc();
+  const retained = used() - baseline;
+  return { packets: table.count, seconds, peakBytes: peak, retainedBytes: retained, columnBytes: columnBytes(table) };
+}
+
+function timeCommand(command: string, args: string[]): number {
+  const start = performance.now();
+  const run = spawnSync(command, args, { stdio: ["ignore", "ignore", "ignore"] });
+  if (run.status !== 0) throw new Error(`${command} ${args.join(" ")} failed`);
+  return (performance.now() - start) / 1000;
+}
+
+function capinfosCount(path: string): number {
+  const out = execFileSync("capinfos", ["-c", "-M", "-T", "-r", path], { encoding: "utf8" });
+  return Number(out.trim().split("\t")[1]);
+}
+
+function row(cells: (string | number)[], widths: number[]): string {
+  return cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join("  ");
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === "--time" || process.argv[2] === "--memory") {
+    process.stdout.write(JSON.stringify(await measure(process.argv[3], process.argv[2] === "--memory")));
+    return;
+  }
+  let files = process.argv.slice(2);
+  if (files.length === 0) {
+    files = [largestSharedCapture(), GENERATED];
+    if (!existsSync(GENERATED)) {
+      console.log(`generating ${GENERATED} (~1 GB of mixed TCP/UDP)...`);
+      makeTraffic(GENERATED, 1024);
+    }
+  }
+  const widths = [44, 10, 9, 12, 9, 16];
+  for (const file of files) {
+    const size = statSync(file).size;
+    const child = (mode: string): Measure => {
+      const run = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", here, mode, file], { encoding: "utf8", maxBuffer: 1 << 20 });
+      if (run.status !== 0) throw new Error(run.stderr);
+      return JSON.parse(run.stdout.trim().split("\n").pop()!);
+    };
+    const m = child("--time");
+    const memory = child("--memory");
+    const total = capinfosCount(file);
+    const tsharkPackets = Math.min(total, TSHARK_LIMIT);
+    const tsharkArgs = ["-r", file, "-T", "fields", "-e", "frame.number", "-e", "ip.src", "-e", "ip.dst", "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "tcp.seq"];
+    if (total > TSHARK_LIMIT) tsharkArgs.push("-c", String(TSHARK_LIMIT));
+    const tsharkSeconds = timeCommand("tshark", tsharkArgs);
+    const capinfosSeconds = timeCommand("capinfos", [file]);
+    const rate = (packets: number, seconds: number) => packets / seconds;
+    const ours = rate(m.packets, m.seconds);
+    console.log(`\n${file}: ${(size / 1e6).toFixed(1)} MB, ${total} packets`);
+    console.log(row(["tool", "packets", "seconds", "packets/s", "MB/s", "Parallax is"], widths));
+    const line = (tool: string, packets: number, seconds: number, bytes: number, vs: string) =>
+      console.log(row([tool, packets, seconds.toFixed(2), Math.round(rate(packets, seconds)), (bytes / seconds / 1e6).toFixed(0), vs], widths));
+    line("Parallax read + full decode (Node)", m.packets, m.seconds, size, "");
+    line(`tshark -T fields (6 fields)${total > TSHARK_LIMIT ? `, -c ${TSHARK_LIMIT}` : ""}`, tsharkPackets, tsharkSeconds, (size * tsharkPackets) / total, `${(ours / rate(tsharkPackets, tsharkSeconds)).toFixed(0)}x faster`);
+    line("capinfos FILE (counts only)", total, capinfosSeconds, size, `${(ours / rate(total, capinfosSeconds)).toFixed(1)}x as fast`);
+    const perPacket = (bytes: number) => (bytes / m.packets).toFixed(1);
+    // The reader holds its current slice and one read ahead (source-cursor.ts).
+    const readBuffer = Math.min(2 * SLICE_BYTES, 2 * size);
+    console.log(
+      `memory per packet (heap + ArrayBuffers above the start): table columns ${perPacket(memory.columnBytes)} B, ` +
+        `table after GC ${perPacket(memory.retainedBytes)} B, live peak while reading ${perPacket(memory.peakBytes)} B ` +
+        `(${(memory.peakBytes / 2 ** 20).toFixed(1)} MiB), of which the read buffer is at most ${(readBuffer / 2 ** 20).toFixed(0)} MiB: ` +
+        `${perPacket(Math.max(0, memory.peakBytes - readBuffer))} B per packet beyond it`,
+    );
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
