@@ -1,5 +1,6 @@
-// Manual unpair and pair on the demo pair: the diff recomputes each time.
-import { expect, idle, overviewReady, test } from "./fixtures";
+// Manual unpair and pair, and swapping captures opened in the wrong order (demo pair).
+import { join } from "node:path";
+import { demoDir, expect, idle, overviewReady, pickFiles, test } from "./fixtures";
 
 test("a session can be unpaired and paired again by hand", async ({ page }) => {
   await page.goto("/");
@@ -33,4 +34,16 @@ test("a session can be unpaired and paired again by hand", async ({ page }) => {
   await page.getByTestId("session-row").first().click();
   await idle(page);
   await expect(page.getByText("paired by hand")).toBeVisible();
+});
+
+test("captures opened server side first are recognised as reversed and swapped", async ({ page }) => {
+  await page.goto("/");
+  await pickFiles(page, [join(demoDir, "server.pcap"), join(demoDir, "client.pcap")]);
+  await overviewReady(page);
+  await expect(page.getByTestId("capture-card").first()).toHaveAttribute("data-file", "server.pcap");
+  await page.getByTestId("swap").click();
+  await overviewReady(page);
+  await expect(page.getByTestId("capture-card").first()).toHaveAttribute("data-file", "client.pcap");
+  await expect(page.getByTestId("swap")).toHaveCount(0);
+  await expect(page.getByTestId("clock")).toContainText(/2\.3\d+ s/);
 });

@@ -27,7 +27,8 @@ interface CapturesState {
   /** Moves capture `id` by `delta` places in the path order. */
   move(id: number, delta: number): void;
   rename(id: number, pointName: string): void;
-  clear(): void;
+  /** Exchanges the places of captures `a` and `b` in the path order. */
+  swap(a: number, b: number): void;
 }
 
 export const useCaptures = create<CapturesState>((set) => ({
@@ -47,7 +48,15 @@ export const useCaptures = create<CapturesState>((set) => ({
     }),
   rename: (id, pointName) =>
     set((s) => ({ entries: s.entries.map((e) => (e.id === id ? { ...e, pointName } : e)) })),
-  clear: () => set({ entries: [] }),
+  swap: (a, b) =>
+    set((s) => {
+      const ia = s.entries.findIndex((e) => e.id === a);
+      const ib = s.entries.findIndex((e) => e.id === b);
+      if (ia < 0 || ib < 0) return s;
+      const entries = [...s.entries];
+      [entries[ia], entries[ib]] = [entries[ib], entries[ia]];
+      return { entries };
+    }),
 }));
 
 /** The two captures that are compared: the first two readable ones in path order. */

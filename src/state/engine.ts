@@ -97,6 +97,14 @@ export function removeCapture(id: number): void {
   recompute();
 }
 
+/** Puts B before A (when the comparison says they look reversed). */
+export function swapComparedPair(): void {
+  const pair = useDiff.getState().pair;
+  if (!pair) return;
+  useCaptures.getState().swap(pair[0], pair[1]);
+  recompute();
+}
+
 export function moveCapture(id: number, delta: number): void {
   useCaptures.getState().move(id, delta);
   recompute();

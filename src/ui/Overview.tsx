@@ -2,7 +2,7 @@
 // override), and the sessions table with its quick filter.
 import { useState } from "react";
 import { useDiff } from "../state/diff";
-import { recompute } from "../state/engine";
+import { recompute, swapComparedPair } from "../state/engine";
 import { useView } from "../state/view";
 import { SessionsTable } from "./SessionsTable";
 
@@ -13,6 +13,14 @@ export function Overview() {
   return (
     <div className="overview">
       <div className="findings" data-testid="findings">
+        {overview?.reversed && (
+          <div className="note-box">
+            A looks like the server side and B like the client side.{" "}
+            <button type="button" data-testid="swap" onClick={swapComparedPair}>
+              Swap A and B
+            </button>
+          </div>
+        )}
         {overview ? (
           <ul>
             {overview.findings.map((f, i) => (

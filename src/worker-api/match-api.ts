@@ -34,6 +34,8 @@ export interface DiffOverview {
   findings: Finding[];
   clock: ClockSummary;
   sessionCount: number;
+  /** A looks like the server side and B like the client side. */
+  reversed: boolean;
 }
 
 export type SessionSortColumn =

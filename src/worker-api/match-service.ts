@@ -129,6 +129,7 @@ export class MatchService implements MatchWorkerApi {
         source: result.clock.source,
       },
       sessionCount: result.sessions.length,
+      reversed: result.reversed,
     };
   }
 
