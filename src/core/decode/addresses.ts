@@ -3,9 +3,14 @@
 
 import type { AddressTable } from "../model/packet-table";
 
+const V4_CACHE_SIZE = 1024;
+
 export class AddressInterner {
   readonly table: AddressTable = { text: [""], family: [0] };
   private readonly v4 = new Map<number, number>();
+  /** A small direct-mapped cache in front of the v4 Map: most packets repeat recent addresses. */
+  private readonly v4CacheKeys = new Int32Array(V4_CACHE_SIZE);
+  private readonly v4CacheIds = new Uint32Array(V4_CACHE_SIZE);
   /** IPv6 by a 32-bit mix of the 16 bytes; hits are confirmed against the stored bytes. */
   private readonly v6 = new Map<number, number>();
   private readonly v6Collisions = new Map<string, number>();
@@ -15,11 +20,17 @@ export class AddressInterner {
   v4At(b: Uint8Array, off: number): number {
     // A signed 32-bit key stays a small integer in V8, which a Map hashes fastest.
     const key = (b[off] << 24) | (b[off + 1] << 16) | (b[off + 2] << 8) | b[off + 3];
-    const id = this.v4.get(key);
-    if (id !== undefined) return id;
-    const fresh = this.add(`${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`, 4);
-    this.v4.set(key, fresh);
-    return fresh;
+    const slot = (key ^ (key >>> 12) ^ (key >>> 24)) & (V4_CACHE_SIZE - 1);
+    // Id 0 is never an address, so an empty slot never matches.
+    if (this.v4CacheKeys[slot] === key && this.v4CacheIds[slot] !== 0) return this.v4CacheIds[slot];
+    let id = this.v4.get(key);
+    if (id === undefined) {
+      id = this.add(`${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`, 4);
+      this.v4.set(key, id);
+    }
+    this.v4CacheKeys[slot] = key;
+    this.v4CacheIds[slot] = id;
+    return id;
   }
 
   /** Id of the IPv6 address at b[off..off+16). */

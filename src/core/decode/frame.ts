@@ -10,6 +10,11 @@ import { AddressInterner } from "./addresses";
 /** Tunnels inside tunnels are followed this deep; deeper nesting is left undecoded. */
 const MAX_TUNNEL_DEPTH = 4;
 
+/** Optional columns of a fresh chunk: every key present, so the object keeps one shape (fast property loads). */
+export function noOptionalColumns(): OptionalColumns {
+  return { tcpMss: undefined, tcpWindowScale: undefined, tcpOptionKinds: undefined, vlan: undefined, mplsLabel: undefined };
+}
+
 export class Frame {
   /** The packet's captured bytes (only valid while it is being decoded). */
   b: Uint8Array = new Uint8Array(0);
@@ -18,7 +23,7 @@ export class Frame {
   base = 0;
   /** Current chunk's columns and the row in it. */
   c: PacketColumns;
-  o: OptionalColumns = {};
+  o: OptionalColumns = noOptionalColumns();
   r = 0;
   /** Row index in the whole table (key of sparse facts). */
   row = 0;
@@ -53,7 +58,7 @@ export class Frame {
     this.b = new Uint8Array(0);
     this.dv = new DataView(this.b.buffer);
     this.c = empty;
-    this.o = {};
+    this.o = noOptionalColumns();
   }
 
   u16(off: number): number {
@@ -63,14 +68,11 @@ export class Frame {
     return this.dv.getUint32(this.base + off);
   }
 
-  /** The current chunk's optional column, allocated (filled with its "absent" value) on first use. */
+  /** Allocates the current chunk's optional column (filled with its "absent" value): callers use `f.o.x ?? f.optional("x")`. */
   optional<K extends keyof OptionalColumns>(name: K): NonNullable<OptionalColumns[K]> {
-    let column = this.o[name];
-    if (column === undefined) {
-      column = allocateOptional(name, this.c.tsSec.length) as OptionalColumns[K];
-      this.o[name] = column;
-    }
-    return column as NonNullable<OptionalColumns[K]>;
+    const column = allocateOptional(name, this.c.tsSec.length) as NonNullable<OptionalColumns[K]>;
+    this.o[name] = column;
+    return column;
   }
 
   /**

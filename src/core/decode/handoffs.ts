@@ -51,7 +51,7 @@ export const LinkType = {
   LINUX_SLL2: 276,
 } as const;
 
-type Tables = [Map<number, LayerDecoder>, Map<number, LayerDissector>];
+type Tables = [Map<number, LayerDecoder> | (LayerDecoder | undefined)[], Map<number, LayerDissector>];
 const LINK: Tables = [byLinkType, dissectorByLinkType];
 const ETHERTYPE: Tables = [byEthertype, dissectorByEthertype];
 const IP_PROTOCOL: Tables = [byIpProtocol, dissectorByIpProtocol];
@@ -59,7 +59,8 @@ const UDP_PORT: Tables = [byUdpPort, dissectorByUdpPort];
 
 function register([decoders, dissectors]: Tables, keys: number[], decode: LayerDecoder, dissect: LayerDissector): void {
   for (const key of keys) {
-    decoders.set(key, decode);
+    if (decoders instanceof Map) decoders.set(key, decode);
+    else decoders[key] = decode;
     dissectors.set(key, dissect);
   }
 }

@@ -16,7 +16,7 @@ export function decodeMpls(f: Frame, off: number, end: number): void {
     if (end - at < 4) return f.truncated("MPLS label stack entry needs 4 bytes");
     const entry = f.u32(at);
     if (first) {
-      f.optional("mplsLabel")[f.r] = entry >>> 12;
+      (f.o.mplsLabel ?? f.optional("mplsLabel"))[f.r] = entry >>> 12;
       f.c.flags[f.r] |= PacketFlag.MPLS;
       first = false;
     }

@@ -45,8 +45,8 @@ function parseOptions(f: Frame, start: number, stop: number): void {
       if (rank < lastRank) unusualOrder = true;
       lastRank = rank;
     }
-    if (kind === TcpOption.MSS && length === 4) f.optional("tcpMss")[r] = (b[i + 2] << 8) | b[i + 3];
-    else if (kind === TcpOption.WINDOW_SCALE && length === 3) f.optional("tcpWindowScale")[r] = b[i + 2];
+    if (kind === TcpOption.MSS && length === 4) (f.o.tcpMss ?? f.optional("tcpMss"))[r] = (b[i + 2] << 8) | b[i + 3];
+    else if (kind === TcpOption.WINDOW_SCALE && length === 3) (f.o.tcpWindowScale ?? f.optional("tcpWindowScale"))[r] = b[i + 2];
     else if (kind === TcpOption.SACK_PERMITTED) flags |= PacketFlag.TCP_SACK_PERM;
     else if (kind === TcpOption.TIMESTAMPS && length === 10) {
       flags |= PacketFlag.TCP_TS;
@@ -60,7 +60,7 @@ function parseOptions(f: Frame, start: number, stop: number): void {
     i += length;
   }
   c.flags[r] |= flags;
-  if (kinds !== 0) f.optional("tcpOptionKinds")[r] = kinds >>> 0;
+  if (kinds !== 0) (f.o.tcpOptionKinds ?? f.optional("tcpOptionKinds"))[r] = kinds >>> 0;
   if (unusualOrder) f.sparse.tcpOptionOrder.set(f.row, listedOptionOrder(b, start, stop));
 }
 

@@ -13,7 +13,7 @@ export const ETHERTYPE_QINQ_OLD = 0x9100;
 export function decodeVlan(f: Frame, off: number, end: number): void {
   if (end - off < 4) return f.truncated("802.1Q tag needs 4 bytes");
   const id = f.u16(off) & 0xfff;
-  const vlan = f.optional("vlan");
+  const vlan = f.o.vlan ?? f.optional("vlan");
   const r = f.r;
   // Outer tag in the high half, inner tag in the low half; later tags are not kept.
   if ((f.c.flags[r] & PacketFlag.VLAN) === 0) vlan[r] = ((id << 16) | 0xffff) >>> 0;

@@ -9,7 +9,7 @@ import type { OptionalColumns, PacketColumns, PacketTable, SparseFacts } from ".
 import { PacketFlag } from "./packet-table";
 import { allocateColumns, allocateOptional, COLUMN_NAMES, COLUMN_TYPES, OPTIONAL_COLUMN_NAMES, type ColumnArray } from "./column-spec";
 import { AddressInterner } from "../decode/addresses";
-import { Frame } from "../decode/frame";
+import { Frame, noOptionalColumns } from "../decode/frame";
 import { byLinkType, type LayerDecoder } from "../decode/registry";
 import "../decode/handoffs";
 
@@ -75,7 +75,7 @@ export class PacketTableBuilder implements RecordSink {
     if (f.r === c.tsSec.length) {
       this.chunks.push({ columns: c, optional: f.o, rows: f.r });
       c = f.c = this.newChunkColumns(Math.min(c.tsSec.length * 2, MAX_CHUNK_ROWS));
-      f.o = {};
+      f.o = noOptionalColumns();
       f.r = 0;
     }
     const r = f.r;
