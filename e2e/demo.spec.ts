@@ -73,3 +73,25 @@ test("the demo pair opens, pairs its sessions and shows the NAT rewrite field by
   const after = await owd();
   expect(after).toBeCloseTo(before - 10, 1);
 });
+
+test("the URL keeps the open session and row across a reload", async ({ page }) => {
+  await page.goto("/");
+  await page.getByTestId("open-demo").click();
+  await overviewReady(page);
+  await page.getByTestId("session-filter").fill(":8080");
+  await idle(page);
+  await page.getByTestId("session-row").first().click();
+  await idle(page);
+  await page.getByTestId("aligned-row").nth(5).click();
+  await idle(page);
+  const url = page.url();
+  expect(url).toMatch(/#v=1&page=session&s=\d+&row=5&/);
+
+  await page.goto("about:blank");
+  await page.goto(url);
+  await page.getByTestId("open-demo").click();
+  await idle(page);
+  await expect(page.locator('[data-testid="aligned-row"].selected')).toHaveAttribute("data-index", "5");
+  await expect(page.getByTestId("packet-details")).toBeVisible();
+  await expect(page.getByTestId("session-filter")).toHaveCount(0);
+});

@@ -66,6 +66,13 @@ export function DiffTable({ sessionId }: { sessionId: number }) {
   );
   useEffect(() => setTotal(pages.total ?? 0), [pages.total]);
 
+  // A row selected before the rows arrived (from the URL) is brought into view once they do.
+  const hasRows = total > 0;
+  useEffect(() => {
+    const row = useView.getState().selectedRow;
+    if (hasRows && row !== null) virtualizer.scrollToIndex(row, { align: "center" });
+  }, [hasRows, virtualizer]);
+
   const go = (row: number) => {
     selectRow(row);
     virtualizer.scrollToIndex(row, { align: "auto" });
