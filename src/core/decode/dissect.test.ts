@@ -11,8 +11,8 @@ import { memorySource } from "../formats/memory-source";
 import { openCapture } from "../formats/index";
 import type { CaptureInterfaceInfo } from "../formats/types";
 import { haveSharedCaptures, sharedCaptures } from "../../testing/shared-captures";
-import { filesEnding, hasInnerGolden, packetsOnly, readGolden, tsharkGoldenDir, type GoldenRow } from "../../testing/tshark-golden";
-import { dissectPacket, type FieldNode } from "./dissect";
+import { filesEnding, hasInnerGolden, packetsOnly, readGolden, tableOf, tsharkGoldenDir, type GoldenRow } from "../../testing/tshark-golden";
+import { dissectFrame, dissectPacket, type FieldNode } from "./dissect";
 
 /** Golden fields compared, and how tshark prints them (hex for some). */
 const FIELDS = [
@@ -89,4 +89,17 @@ it("an unknown link type is all data, and an empty frame dissects to nothing", (
     { name: "data", label: "Data (3 bytes)", offset: 0, length: 3, children: [{ name: "data.len", label: "Length: 3", value: 3, offset: 0, length: 3 }] },
   ]);
   expect(dissectPacket(new Uint8Array(0), 9999)).toEqual([]);
+});
+
+it("dissectFrame puts the row's frame facts (number, lengths, link type, tunnel) above the layers", async () => {
+  const path = join(fixtureDir, "tunnel-gre.pcap");
+  const table = await tableOf(path);
+  const frames = await framesOf(path);
+  const [frame, ...layers] = dissectFrame(table, 3, frames[3].data);
+  const facts = Object.fromEntries(frame.children!.map((n) => [n.name, n.label]));
+  expect(facts["frame.number"]).toBe("Frame Number: 4");
+  expect(facts["frame.len"]).toBe(`Frame Length: ${frames[3].data.length} bytes`);
+  expect(facts["frame.encap_type"]).toBe("Link type: EN10MB");
+  expect(facts["frame.tunnel"]).toBe("Tunnel: VXLAN VNI 7, 2001:db8:1::66 → 2001:db8:2::7");
+  expect(layers.map((l) => l.name)).toEqual(["eth", "ipv6", "udp", "vxlan", "eth", "ip", "icmp", "data"]);
 });

@@ -3,6 +3,7 @@
 // dissectors live beside their decoders (dissectIpv4 in ipv4.ts...) and are chained through
 // the same handoff tables; this file adds the frame's own facts on top.
 
+import { linkTypeLabel } from "../formats/link-types";
 import type { PacketTable } from "../model/packet-table";
 import { Dissection, type FieldNode } from "./field-tree";
 import { dissectorByLinkType } from "./registry";
@@ -35,7 +36,7 @@ export function dissectFrame(t: PacketTable, row: number, bytes: Uint8Array): Fi
       { name: "frame.len", label: `Frame Length: ${c.originalLength[row]} bytes`, value: c.originalLength[row], offset: 0, length: 0 },
       { name: "frame.cap_len", label: `Capture Length: ${c.capturedLength[row]} bytes`, value: c.capturedLength[row], offset: 0, length: 0 },
       { name: "frame.interface_id", label: `Interface: ${c.interfaceId[row]}${iface?.name ? ` (${iface.name})` : ""}`, value: c.interfaceId[row], offset: 0, length: 0 },
-      { name: "frame.encap_type", label: `Link type: ${iface?.linkType ?? "unknown"}`, value: iface?.linkType ?? -1, offset: 0, length: 0 },
+      { name: "frame.encap_type", label: `Link type: ${iface ? linkTypeLabel(iface.linkType) : "unknown"}`, value: iface?.linkType ?? -1, offset: 0, length: 0 },
     ],
   };
   const facts: [string, string | undefined][] = [

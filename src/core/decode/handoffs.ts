@@ -34,7 +34,7 @@ import { decodeUdp, dissectUdp, IP_PROTOCOL_UDP } from "./udp";
 import { decodeVlan, dissectServiceTag, dissectVlan, ETHERTYPE_QINQ, ETHERTYPE_QINQ_OLD, ETHERTYPE_VLAN } from "./vlan";
 import { decodeVxlan, dissectVxlan, VXLAN_PORT } from "./vxlan";
 
-export const LinkType = {
+const LinkType = {
   NULL: 0,
   ETHERNET: 1,
   PPP: 9,
