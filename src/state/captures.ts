@@ -59,8 +59,8 @@ export const useCaptures = create<CapturesState>((set) => ({
     }),
 }));
 
-/** The two captures that are compared: the first two readable ones in path order. */
+/** The two captures that are compared: the first two with packets (read fully or up to a cancel) in path order. */
 export function comparedPair(entries: CaptureEntry[]): [CaptureEntry, CaptureEntry] | null {
-  const ready = entries.filter((e) => e.status === "ready" && (e.summary?.packets ?? 0) > 0);
+  const ready = entries.filter((e) => (e.status === "ready" || e.status === "cancelled") && (e.summary?.packets ?? 0) > 0);
   return ready.length >= 2 ? [ready[0], ready[1]] : null;
 }

@@ -13,8 +13,8 @@ let nextCaptureId = 1;
 interface Reader {
   worker: Worker;
   api: Comlink.Remote<CaptureWorkerApi>;
-  /** Settles the pending read when the worker is terminated (a terminated worker never replies). */
-  abandon: () => void;
+  /** Settles the pending read when the worker is terminated or dies (such a worker never replies). */
+  abandon: (reason: string) => void;
 }
 const readers = new Map<number, Reader>();
 
@@ -22,6 +22,9 @@ let matchApi: Comlink.Remote<MatchWorkerApi> | null = null;
 export function match(): Comlink.Remote<MatchWorkerApi> {
   if (!matchApi) {
     const worker = new Worker(new URL("../../workers/match.worker.ts", import.meta.url), { type: "module" });
+    worker.addEventListener("error", (e) =>
+      useDiff.setState({ status: "failed", failure: `the comparison worker stopped: ${e.message || "it crashed (out of memory?)"}` }),
+    );
     matchApi = Comlink.wrap<MatchWorkerApi>(worker);
   }
   return matchApi;
@@ -31,7 +34,6 @@ export function match(): Comlink.Remote<MatchWorkerApi> {
 function defaultPointName(position: number): string {
   return ["client side", "server side"][position] ?? `point ${position + 1}`;
 }
-
 
 export function openFiles(files: File[]): void {
   for (const file of files) void readCapture(file);
@@ -50,10 +52,12 @@ async function readCapture(file: File): Promise<void> {
   });
   const worker = new Worker(new URL("../../workers/capture.worker.ts", import.meta.url), { type: "module" });
   const api = Comlink.wrap<CaptureWorkerApi>(worker);
-  let abandon = () => {};
+  let abandon = (_reason: string) => {};
   const abandoned = new Promise<never>((_, reject) => {
-    abandon = () => reject(new Error("removed"));
+    abandon = (reason) => reject(new Error(reason));
   });
+  // A worker that dies (out of memory, a crash) sends an error event instead of a reply.
+  worker.addEventListener("error", (e) => abandon(`the reader stopped: ${e.message || "the worker crashed (out of memory?)"}`));
   readers.set(id, { worker, api, abandon });
   try {
     const onProgress = Comlink.proxy((progress: { bytesRead: number; packets: number }) =>
@@ -89,7 +93,7 @@ export function removeCapture(id: number): void {
   const reader = readers.get(id);
   if (reader) {
     reader.worker.terminate();
-    reader.abandon();
+    reader.abandon("removed");
     readers.delete(id);
   }
   useCaptures.getState().remove(id);
