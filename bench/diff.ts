@@ -6,6 +6,7 @@
 
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
@@ -92,14 +93,19 @@ export async function benchDiff(dir = "/tmp/parallax-bench-diff", packets = 1_00
   const readSeconds = (performance.now() - t0) / 1000;
   const afterRead = process.resourceUsage().maxRSS * 1024;
   t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const result = diffCaptures(a, b);
   const diffSeconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const diffCpu = (cpu.user + cpu.system) / 1e6;
   const peak = process.resourceUsage().maxRSS * 1024;
   const total = a.count + b.count;
   const lost = result.events.filter((e) => e.kind === "lost").length;
   const paired = result.sessions.filter((s) => s.sides.length === 2).length;
   console.log(`diff: A ${a.count} packets, B ${b.count} packets, ${paired} sessions paired, ${lost} lost, clock ${result.clock.offsetSeconds.toFixed(6)} s ${result.clock.skewPpm.toFixed(2)} ppm`);
-  console.log(`diff: read+decode both ${readSeconds.toFixed(2)} s; diff ${diffSeconds.toFixed(2)} s (target < 3 s)`);
+  console.log(
+    `diff: read+decode both ${readSeconds.toFixed(2)} s; diff ${diffSeconds.toFixed(2)} s wall, ${diffCpu.toFixed(2)} s CPU (target < 3 s; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`,
+  );
   console.log(
     `diff: peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB = ${((peak - baseline) / total).toFixed(0)} bytes/packet over the start (after reading: ${((afterRead - baseline) / total).toFixed(0)}; target < 200)`,
   );

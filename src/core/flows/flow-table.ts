@@ -60,16 +60,74 @@ function kindOf(protocol: number): FlowKind {
   }
 }
 
-/** Ports (or ICMP echo id) that identify a conversation, normalised so both directions agree. */
-function endpointPorts(t: PacketTable, row: number, kind: FlowKind): [number, number] {
+/** Ports (or ICMP echo id) that identify a conversation, normalised so both directions agree; packed as sp << 16 | dp. */
+function endpointPorts(t: PacketTable, row: number, kind: FlowKind): number {
   const c = t.columns;
-  if (kind === "tcp" || kind === "udp") return [c.srcPort[row], c.dstPort[row]];
+  if (kind === "tcp" || kind === "udp") return ((c.srcPort[row] << 16) | c.dstPort[row]) >>> 0;
   if (kind === "icmp" || kind === "icmpv6") {
     const type = c.srcPort[row] >> 8;
     // Echo request and reply share the identifier; other ICMP messages group by address pair.
-    if (ICMP_ECHO_REQUEST.has(type) || ICMP_ECHO_REPLY.has(type)) return [c.dstPort[row], c.dstPort[row]];
+    if (ICMP_ECHO_REQUEST.has(type) || ICMP_ECHO_REPLY.has(type)) return ((c.dstPort[row] << 16) | c.dstPort[row]) >>> 0;
   }
-  return [0, 0];
+  return 0;
+}
+
+/** (address, address, ports, protocol) -> open flow, open addressing over typed arrays (no boxed keys). */
+class ConversationMap {
+  private a1 = new Uint32Array(1024);
+  private a2 = new Uint32Array(1024);
+  private ports = new Uint32Array(1024);
+  private proto = new Uint8Array(1024);
+  private flow = new Int32Array(1024).fill(-1);
+  private used = 0;
+
+  private slot(a1: number, a2: number, ports: number, proto: number): number {
+    const mask = this.flow.length - 1;
+    // Mix all bits down: ports differ in their high half (client port) and the slot takes low bits.
+    let h = Math.imul(a1, 0x9e3779b1) ^ Math.imul(a2 ^ (proto << 24), 0x85ebca6b) ^ ports;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    let i = h & mask;
+    while (this.flow[i] !== -1 && (this.a1[i] !== a1 || this.a2[i] !== a2 || this.ports[i] !== ports || this.proto[i] !== proto)) i = (i + 1) & mask;
+    return i;
+  }
+
+  get(a1: number, a2: number, ports: number, proto: number): number {
+    return this.flow[this.slot(a1, a2, ports, proto)];
+  }
+
+  set(a1: number, a2: number, ports: number, proto: number, flow: number): void {
+    const i = this.slot(a1, a2, ports, proto);
+    if (this.flow[i] === -1) this.used++;
+    this.a1[i] = a1;
+    this.a2[i] = a2;
+    this.ports[i] = ports;
+    this.proto[i] = proto;
+    this.flow[i] = flow;
+    if (this.used * 2 > this.flow.length) this.grow();
+  }
+
+  private grow(): void {
+    const { a1, a2, ports, proto, flow } = this;
+    const size = flow.length * 2;
+    this.a1 = new Uint32Array(size);
+    this.a2 = new Uint32Array(size);
+    this.ports = new Uint32Array(size);
+    this.proto = new Uint8Array(size);
+    this.flow = new Int32Array(size).fill(-1);
+    for (let k = 0; k < flow.length; k++) {
+      if (flow[k] === -1) continue;
+      const i = this.slot(a1[k], a2[k], ports[k], proto[k]);
+      this.a1[i] = a1[k];
+      this.a2[i] = a2[k];
+      this.ports[i] = ports[k];
+      this.proto[i] = proto[k];
+      this.flow[i] = flow[k];
+    }
+  }
 }
 
 /** Lower port under 1024 (or the lower of two registered ports) is taken as the service. */
@@ -86,8 +144,7 @@ export function buildFlowTable(t: PacketTable): FlowTable {
   const flows: Flow[] = [];
   const flowOfRow = new Uint32Array(n).fill(NO_FLOW);
   const directionOfRow = new Uint8Array(n);
-  // Two-level numeric key (first endpoint, then second endpoint + protocol): avoids building a string per packet.
-  const open = new Map<number, Map<number, number>>();
+  const open = new ConversationMap();
   const ended = new Set<number>();
 
   for (let row = 0; row < n; row++) {
@@ -96,15 +153,17 @@ export function buildFlowTable(t: PacketTable): FlowTable {
     if (c.flags[row] & PacketFlag.LATER_FRAGMENT) continue;
     const protocol = c.protocol[row];
     const kind = kindOf(protocol);
-    const [sp, dp] = endpointPorts(t, row, kind);
+    const packed = endpointPorts(t, row, kind);
+    const sp = packed >>> 16;
+    const dp = packed & 0xffff;
     const src = c.src[row];
     const dst = c.dst[row];
     const srcFirst = src < dst || (src === dst && sp <= dp);
-    const k1 = srcFirst ? src * 65536 + sp : dst * 65536 + dp;
-    const k2 = (srcFirst ? dst * 65536 + dp : src * 65536 + sp) * 256 + protocol;
-    let inner = open.get(k1);
-    if (!inner) open.set(k1, (inner = new Map()));
-    let f = inner.get(k2);
+    const a1 = srcFirst ? src : dst;
+    const a2 = srcFirst ? dst : src;
+    const ports = srcFirst ? packed : ((dp << 16) | sp) >>> 0;
+    let f: number | undefined = open.get(a1, a2, ports, protocol);
+    if (f === -1) f = undefined;
     const tcpFlags = c.tcpFlags[row];
     const isSyn = kind === "tcp" && (tcpFlags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN;
     // A SYN with a new ISN on a known 4-tuple starts a new connection (port reuse); so does
@@ -118,7 +177,7 @@ export function buildFlowTable(t: PacketTable): FlowTable {
     if (f === undefined) {
       f = flows.length;
       flows.push(newFlow(t, row, kind, sp, dp));
-      inner.set(k2, f);
+      open.set(a1, a2, ports, protocol, f);
     }
     const flow = flows[f];
     const portsMatch = kind === "tcp" || kind === "udp" ? sp === flow.clientPort : true;

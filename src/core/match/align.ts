@@ -4,7 +4,10 @@
 // sequence range (TSO/GRO: one super-segment on one side, several segments on the other),
 // then by headers only (payload changed in flight).
 
-import { identityOf, looseIdentityAt, type Identity } from "./identity";
+import { ABSENT, IdentityMap, identityOf, looseIdentityAt, type Identity } from "./identity";
+
+/** Marks an identity whose first receiver copy is taken: the next ones wait in `repeats`. */
+const FIRST_TAKEN = -2;
 import type { PacketTable } from "../model/packet-table";
 
 /** One side of a session direction: its rows in time order and their times on A's clock. */
@@ -29,13 +32,13 @@ export function matchByIdentity(
   emit: PairSink,
 ): void {
   // Most identities occur once: keep a bare row, and a queue only for repeated ones.
-  const first = new Map<Identity, number>();
+  const first = new IdentityMap(receiver.rows.length);
   const repeats = new Map<Identity, number[]>();
   for (const r of receiver.rows) {
     if (receiver.match[r] !== -1) continue;
     const key = receiverKey(r);
     if (key === null) continue;
-    if (!first.has(key)) first.set(key, r);
+    if (first.get(key) === ABSENT) first.set(key, r);
     else {
       const q = repeats.get(key);
       if (q) q.push(r);
@@ -49,14 +52,14 @@ export function matchByIdentity(
     const key = senderKey(s);
     if (key === null) continue;
     let r = first.get(key);
-    if (r === undefined) continue;
-    if (r === -1) {
+    if (r === ABSENT) continue;
+    if (r === FIRST_TAKEN) {
       const q = repeats.get(key);
       const head = heads.get(key) ?? 0;
       if (!q || head >= q.length) continue;
       heads.set(key, head + 1);
       r = q[head];
-    } else first.set(key, -1);
+    } else first.set(key, FIRST_TAKEN);
     sender.match[s] = r;
     receiver.match[r] = s;
     emit(s, r, false);

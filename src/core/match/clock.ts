@@ -7,8 +7,8 @@ import type { ClockModel } from "./types";
 
 /** One matched packet: x = tB - tB0 (s); y = receiver time minus sender time as read (s). */
 export interface DelaySamples {
-  x: number[];
-  y: number[];
+  x: Float64Array;
+  y: Float64Array;
 }
 
 export interface Line {
@@ -22,12 +22,14 @@ export interface Line {
 export function lowerEnvelope(samples: DelaySamples): Line | null {
   const n = samples.x.length;
   if (n === 0) return null;
-  let order = Array.from({ length: n }, (_, i) => i);
   let inOrder = true;
   for (let i = 1; i < n && inOrder; i++) inOrder = samples.x[i - 1] < samples.x[i] || (samples.x[i - 1] === samples.x[i] && samples.y[i - 1] <= samples.y[i]);
-  if (!inOrder) order = order.sort((i, j) => samples.x[i] - samples.x[j] || samples.y[i] - samples.y[j]);
+  // Matched packets mostly come in time order already: sort an index only when they do not.
+  const order = inOrder ? null : Uint32Array.from({ length: n }, (_, i) => i).sort((i, j) => samples.x[i] - samples.x[j] || samples.y[i] - samples.y[j]);
+  const at = (k: number) => (order ? order[k] : k);
   const hull: number[] = [];
-  for (const i of order) {
+  for (let k = 0; k < n; k++) {
+    const i = at(k);
     while (hull.length >= 2) {
       const o = hull[hull.length - 2];
       const a = hull[hull.length - 1];
@@ -38,7 +40,7 @@ export function lowerEnvelope(samples: DelaySamples): Line | null {
     if (hull.length === 1 && samples.x[hull[0]] === samples.x[i]) continue;
     hull.push(i);
   }
-  const span = samples.x[order[n - 1]] - samples.x[order[0]];
+  const span = samples.x[at(n - 1)] - samples.x[at(0)];
   if (hull.length === 1 || span === 0) {
     let min = Infinity;
     for (const y of samples.y) min = Math.min(min, y);
@@ -70,15 +72,20 @@ function minimumBelow(samples: DelaySamples, slope: number): number {
 export function withoutLowOutliers(samples: DelaySamples): DelaySamples {
   const n = samples.y.length;
   if (n < 5) return samples;
-  const sorted = Float64Array.from(samples.y).sort();
+  const sorted = samples.y.slice().sort();
   const median = sorted[n >> 1];
-  const deviations = Float64Array.from(samples.y, (y) => Math.abs(y - median)).sort();
+  const deviations = new Float64Array(n);
+  for (let i = 0; i < n; i++) deviations[i] = Math.abs(samples.y[i] - median);
+  deviations.sort();
   const fence = median - Math.max(0.05, 10 * deviations[n >> 1]);
-  const out: DelaySamples = { x: [], y: [] };
-  for (let i = 0; i < n; i++) {
-    if (samples.y[i] < fence) continue;
-    out.x.push(samples.x[i]);
-    out.y.push(samples.y[i]);
+  const keep = new Uint8Array(n);
+  let kept = 0;
+  for (let i = 0; i < n; i++) if (samples.y[i] >= fence) kept += keep[i] = 1;
+  const out: DelaySamples = { x: new Float64Array(kept), y: new Float64Array(kept) };
+  for (let i = 0, j = 0; i < n; i++) {
+    if (!keep[i]) continue;
+    out.x[j] = samples.x[i];
+    out.y[j++] = samples.y[i];
   }
   return out;
 }

@@ -7,7 +7,7 @@ import type { PacketTable } from "../model/packet-table";
 import { buildFindings } from "../findings/findings";
 import { matchByIdentity, matchBySequenceRange, sequenceOffset, tcpHeaderKey, tcpLooseKey, type DirectionSide } from "./align";
 import { bOnAClock, estimateClock, type DelaySamples } from "./clock";
-import { exactIdentity, identityOf, looseIdentity } from "./identity";
+import { ABSENT, IdentityMap, exactIdentity, identityOf, looseIdentity } from "./identity";
 import { pairFlows } from "./pairing";
 import { comparePair, RewriteTally, tallyRewrites } from "./rewrites";
 import { NO_SESSION, planSessions, type SessionPlan } from "./sessions";
@@ -177,12 +177,12 @@ export function diffCaptures(a: PacketTable, b: PacketTable, options: DiffOption
       const exactS = sender.table === a ? exactA : exactB;
       const exactR = receiver.table === a ? exactA : exactB;
       matchByIdentity(sender, receiver, (r) => exactS[r], (r) => exactR[r], emitFor(p.id, d));
-      const firstCopy = new Map<number, number>();
-      for (const r of receiver.rows) if (receiver.match[r] >= 0 && !firstCopy.has(exactR[r])) firstCopy.set(exactR[r], receiver.match[r]);
+      const firstCopy = new IdentityMap(receiver.rows.length);
+      for (const r of receiver.rows) if (receiver.match[r] >= 0 && firstCopy.get(exactR[r]) === ABSENT) firstCopy.set(exactR[r], receiver.match[r]);
       for (const r of receiver.rows) {
         if (receiver.match[r] !== -1) continue;
         const original = firstCopy.get(exactR[r]);
-        if (original === undefined) continue;
+        if (original === ABSENT) continue;
         receiver.match[r] = original;
         (receiver.table === a ? duplicateA : duplicateB)[r] = 1;
         if (d === Direction.CLIENT_TO_SERVER) pairs.push(original, r, p.id, d, false, true);
@@ -192,18 +192,31 @@ export function diffCaptures(a: PacketTable, b: PacketTable, options: DiffOption
   }
 
   const fitClock = (): ClockModel => {
-    const up: DelaySamples = { x: [], y: [] };
-    const down: DelaySamples = { x: [], y: [] };
+    // One sample per one-to-one pair, walked in B's row order so the samples come sorted by time.
+    const partnerOfB = new Int32Array(b.count).fill(-1);
+    let ups = 0;
     for (let i = 0; i < pairs.length; i++) {
       if (pairs.duplicate[i] || pairs.segmented[i]) continue;
-      const tA = timeA[pairs.a[i]];
-      const tB = timeB[pairs.b[i]];
-      if (pairs.direction[i] === Direction.CLIENT_TO_SERVER) {
-        up.x.push(tB - referenceB);
-        up.y.push(tB - tA);
+      partnerOfB[pairs.b[i]] = pairs.a[i];
+      if (pairs.direction[i] === Direction.CLIENT_TO_SERVER) ups++;
+    }
+    let downs = 0;
+    for (let i = 0; i < pairs.length; i++) if (!pairs.duplicate[i] && !pairs.segmented[i] && pairs.direction[i] !== Direction.CLIENT_TO_SERVER) downs++;
+    const up: DelaySamples = { x: new Float64Array(ups), y: new Float64Array(ups) };
+    const down: DelaySamples = { x: new Float64Array(downs), y: new Float64Array(downs) };
+    let u = 0;
+    let w = 0;
+    for (let row = 0; row < b.count; row++) {
+      const rowA = partnerOfB[row];
+      if (rowA < 0) continue;
+      const tA = timeA[rowA];
+      const tB = timeB[row];
+      if (plan.directionOfB[row] === Direction.CLIENT_TO_SERVER) {
+        up.x[u] = tB - referenceB;
+        up.y[u++] = tB - tA;
       } else {
-        down.x.push(tB - referenceB);
-        down.y.push(tA - tB);
+        down.x[w] = tB - referenceB;
+        down.y[w++] = tA - tB;
       }
     }
     return estimateClock(up, down, referenceB + origin, options.clock);

@@ -114,3 +114,69 @@ export function looseIdentityAt(t: PacketTable, row: number, seq: number, ack: n
   scratch[n++] = ack;
   return identityOf(scratch, n);
 }
+
+/** Value `get` returns for an identity not in an IdentityMap. */
+export const ABSENT = -1;
+
+/**
+ * Identity -> non-negative integer, open addressing over typed arrays: a JavaScript Map keyed
+ * by 52-bit doubles boxes every key, which costs more than the matching itself at a million rows.
+ */
+export class IdentityMap {
+  private hi: Uint32Array;
+  private lo: Uint32Array;
+  private values: Int32Array;
+  private mask: number;
+  size = 0;
+
+  constructor(expected: number) {
+    let capacity = 16;
+    while (capacity < expected * 2) capacity *= 2;
+    this.hi = new Uint32Array(capacity);
+    this.lo = new Uint32Array(capacity);
+    this.values = new Int32Array(capacity).fill(ABSENT);
+    this.mask = capacity - 1;
+  }
+
+  private slot(key: Identity): number {
+    const hi = Math.floor(key / 0x100000) >>> 0;
+    const lo = key % 0x100000;
+    let i = (hi ^ Math.imul(lo, 0x9e3779b1)) & this.mask;
+    while (this.values[i] !== ABSENT && (this.hi[i] !== hi || this.lo[i] !== lo)) i = (i + 1) & this.mask;
+    this.hi[i] = hi;
+    this.lo[i] = lo;
+    return i;
+  }
+
+  get(key: Identity): number {
+    return this.values[this.slot(key)];
+  }
+
+  /** `value` must be >= 0, or a caller's negative marker other than ABSENT. */
+  set(key: Identity, value: number): void {
+    const i = this.slot(key);
+    if (this.values[i] === ABSENT) {
+      this.size++;
+      if (this.size * 2 > this.values.length) {
+        this.values[i] = value;
+        this.rehash();
+        return;
+      }
+    }
+    this.values[i] = value;
+  }
+
+  private rehash(): void {
+    const { hi, lo, values } = this;
+    const capacity = values.length * 2;
+    this.hi = new Uint32Array(capacity);
+    this.lo = new Uint32Array(capacity);
+    this.values = new Int32Array(capacity).fill(ABSENT);
+    this.mask = capacity - 1;
+    for (let k = 0; k < values.length; k++) {
+      if (values[k] === ABSENT) continue;
+      const i = this.slot(hi[k] * 0x100000 + lo[k]);
+      this.values[i] = values[k];
+    }
+  }
+}

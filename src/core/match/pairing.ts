@@ -3,6 +3,7 @@
 // packet count: no comparison of all flows with all flows.
 
 import { NO_FLOW, type Flow, type FlowTable } from "../flows/flow-table";
+import { ABSENT, IdentityMap } from "./identity";
 import type { DiffOptions } from "./types";
 
 export interface FlowPair {
@@ -17,7 +18,7 @@ export interface FlowPair {
 }
 
 /** Identities shared by more flows than this say nothing about which flow is the partner. */
-const AMBIGUOUS = -1;
+const AMBIGUOUS = -2;
 
 function compatible(fa: Flow, fb: Flow): boolean {
   const icmp = (f: Flow) => f.kind === "icmp" || f.kind === "icmpv6";
@@ -39,13 +40,13 @@ function vote(
   takenA: Uint8Array,
   takenB: Uint8Array,
 ): Map<number, Tally> {
-  const owner = new Map<number, number>();
+  const owner = new IdentityMap(flowsB.flowRows.length);
   for (let row = 0; row < flowsB.flowOfRow.length; row++) {
     const f = flowsB.flowOfRow[row];
     if (f === NO_FLOW || takenB[f]) continue;
     const key = keyB(row);
     const seen = owner.get(key);
-    if (seen === undefined) owner.set(key, row);
+    if (seen === ABSENT) owner.set(key, row);
     else if (seen !== AMBIGUOUS && flowsB.flowOfRow[seen] !== f) owner.set(key, AMBIGUOUS);
   }
   const nB = flowsB.flows.length;
@@ -54,7 +55,7 @@ function vote(
     const fa = flowsA.flowOfRow[row];
     if (fa === NO_FLOW || takenA[fa]) continue;
     const rowB = owner.get(keyA(row));
-    if (rowB === undefined || rowB === AMBIGUOUS) continue;
+    if (rowB < 0) continue;
     const fb = flowsB.flowOfRow[rowB];
     const id = fa * nB + fb;
     let tally = tallies.get(id);
