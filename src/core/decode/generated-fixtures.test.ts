@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { decodeFixtures, fixtureDir, fixturePcap } from "../../../fixtures/decode/generate";
 import { Checksum, ipChecksumState, l4ChecksumState, PacketFlag, type PacketTable } from "../model/packet-table";
 import { compareRow, readGolden, tableOf } from "../../testing/tshark-golden";
-import { infoLine } from "./info";
+import { infoLine, protocolName } from "./info";
 
 const expectedDir = join(__dirname, "../../../fixtures/expected/decode");
 const fixtures = decodeFixtures();
@@ -64,6 +64,15 @@ describe("what the fixtures were built with", () => {
     expect(c.tcpFlags[11]).toBe(0x01 | 0x10 | 0x40 | 0x80);
     expect(infoLine(t, 11)).toBe("46739 → 1433 [FIN, ACK, ECE, CWR] Seq=4197 Ack=36865 Win=64240 Len=0");
     expect(infoLine(t, 0)).toBe("46739 → 1433 [SYN] Seq=4096 Win=8192 Len=0 MSS=1460 WS=256 SACK_PERM");
+  });
+
+  it("names the Protocol column by the documented rule", async () => {
+    const t = await table("ipv4-options-fragments");
+    expect([0, 3, 4, 5, 6, 10].map((r) => protocolName(t, r))).toEqual(["TCP", "TCP", "DNS", "IPv4", "UDP", "ICMP"]);
+    expect(protocolName(await table("ndp-s9"), 0)).toBe("ICMPv6");
+    expect(protocolName(await table("link-raw-229"), 0)).toBe("MDNS");
+    expect(infoLine(t, 5)).toBe("Fragmented IP protocol (proto=17, off=40, ID=4242)");
+    expect(infoLine(t, 6)).toBe("1434 → 1434 Len=20");
   });
 
   it("truncated and malformed headers keep what was read and say why", async () => {

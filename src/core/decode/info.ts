@@ -2,10 +2,11 @@
 // (never stored). Info follows Wireshark's one-line summaries, e.g.
 // "46739 → 1433 [SYN] Seq=0 Win=5840 Len=0 MSS=1460 SACK_PERM TSval=11322755 TSecr=0 WS=128".
 //
-// Protocol column rule: ARP for ARP; for TCP/UDP a well-known port names the application
-// (DNS 53; TCP with payload: HTTP 80/8080, TLS 443; UDP: DHCP 67/68, NTP 123, QUIC 443,
-// SNMP 161/162, MDNS 5353, SSDP 1900), else TCP/UDP; ICMP, ICMPv6, GRE, ESP, AH, IGMP,
-// SCTP by IP protocol; IPv4/IPv6 for other IP packets and later fragments; "Other" otherwise.
+// Protocol column rule: ARP for ARP; a well-known port names the application (TCP segments
+// with payload: DNS 53, HTTP 80/8080, TLS 443; UDP: DNS 53, DHCP 67/68, NTP 123, QUIC 443,
+// SNMP 161/162, MDNS 5353, SSDP 1900; the lower port is tried first), else TCP/UDP; ICMP,
+// ICMPv6, GRE, ESP, AH, IGMP, SCTP by IP protocol; IPv4/IPv6 for other IP packets and later
+// fragments; "Other" otherwise.
 
 import type { PacketTable } from "../model/packet-table";
 import { Checksum, L3, PacketFlag, TcpFlag, l4ChecksumState } from "../model/packet-table";
@@ -25,12 +26,12 @@ export function protocolName(t: PacketTable, row: number): string {
   const protocol = c.protocol[row];
   const sp = c.srcPort[row];
   const dp = c.dstPort[row];
-  if (protocol === 6 && (c.payloadLength[row] > 0 || sp === 53 || dp === 53)) {
-    const app = TCP_APPS[Math.min(sp, dp)] ?? TCP_APPS[sp] ?? TCP_APPS[dp];
+  if (protocol === 6 && c.payloadLength[row] > 0) {
+    const app = TCP_APPS[Math.min(sp, dp)] ?? TCP_APPS[Math.max(sp, dp)];
     if (app) return app;
   }
   if (protocol === 17) {
-    const app = UDP_APPS[Math.min(sp, dp)] ?? UDP_APPS[sp] ?? UDP_APPS[dp];
+    const app = UDP_APPS[Math.min(sp, dp)] ?? UDP_APPS[Math.max(sp, dp)];
     if (app) return app;
   }
   return BY_IP_PROTOCOL[protocol] ?? family;
