@@ -1,7 +1,8 @@
 // Benchmark of `parallax diff` on a generated pair of ~1M packets each (NATed TCP transfers
 // with timestamps and DNS-like UDP, 0.5% loss, a few duplicates, jitter, clock offset/skew):
 // time to read both files, time to diff, and peak memory per packet.
-// Usage: tsx bench/diff.ts [DIR=/tmp/parallax-bench-diff] [PACKETS=1000000]
+// Usage: tsx bench/diff.ts   (run by `npm run bench`; the pair is generated once into
+//        DIFF_BENCH_DIR, default /tmp/parallax-bench-diff, with DIFF_BENCH_PACKETS, default 1000000)
 //        tsx bench/diff.ts --make DIR PACKETS   (writes DIR/a.pcap and DIR/b.pcap only)
 
 import { execFileSync } from "node:child_process";
@@ -30,7 +31,7 @@ function random(seed: number): () => number {
   };
 }
 
-export function makePair(dir: string, packets: number): void {
+function makePair(dir: string, packets: number): void {
   const rnd = random(7);
   const pair = new CapturePairBuilder({ offset: 4.2, skewPpm: 30, delay: 0.012 });
   const payloads = Array.from({ length: 64 }, (_, k) => payloadBytes(64 + k * 2, k + 1));
@@ -80,7 +81,7 @@ async function load(path: string) {
   }
 }
 
-export async function benchDiff(dir = "/tmp/parallax-bench-diff", packets = 1_000_000): Promise<void> {
+async function benchDiff(dir = "/tmp/parallax-bench-diff", packets = 1_000_000): Promise<void> {
   const fileA = join(dir, "a.pcap");
   const fileB = join(dir, "b.pcap");
   if (!existsSync(fileA) || !existsSync(fileB)) {
@@ -113,4 +114,4 @@ export async function benchDiff(dir = "/tmp/parallax-bench-diff", packets = 1_00
 
 const args = process.argv.slice(2);
 if (args[0] === "--make") makePair(args[1], Number(args[2] ?? 1_000_000));
-else if (process.argv[1]?.endsWith("diff.ts")) await benchDiff(args[0], args[1] ? Number(args[1]) : undefined);
+else await benchDiff(process.env.DIFF_BENCH_DIR, process.env.DIFF_BENCH_PACKETS ? Number(process.env.DIFF_BENCH_PACKETS) : undefined);
