@@ -1,17 +1,7 @@
 // A corrupted capture shows its error (where, what was kept) and does not stop the other
 // file from being read and compared.
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { demoDir, expect, idle, overviewReady, pickFiles, test } from "./fixtures";
-
-/** The demo server capture with record 3's captured length made absurd: 2 packets survive. */
-function corruptedServer(): Buffer {
-  const bytes = Buffer.from(readFileSync(join(demoDir, "server.pcap")));
-  let offset = 24;
-  for (let record = 1; record < 3; record++) offset += 16 + bytes.readUInt32LE(offset + 8);
-  bytes.writeUInt32LE(0x7fffffff, offset + 8);
-  return bytes;
-}
+import { corruptedServer, demoDir, expect, idle, overviewReady, pickFiles, test } from "./fixtures";
 
 test("a corrupted file shows its error and the other still works", async ({ page }) => {
   await page.goto("/");

@@ -60,3 +60,12 @@ export async function overviewReady(page: Page): Promise<void> {
   await idle(page);
   await expect(page.getByTestId("session-row").first()).toHaveAttribute("data-session", /\d+/);
 }
+
+/** The demo server capture with record 3's captured length made absurd: 2 packets survive. */
+export function corruptedServer(): Buffer {
+  const bytes = Buffer.from(readFileSync(join(demoDir, "server.pcap")));
+  let offset = 24;
+  for (let record = 1; record < 3; record++) offset += 16 + bytes.readUInt32LE(offset + 8);
+  bytes.writeUInt32LE(0x7fffffff, offset + 8);
+  return bytes;
+}

@@ -1,7 +1,7 @@
 // Takes the screenshots of the main views for docs/screenshots/ (run: npm run screenshots).
 // Skipped in the normal test run so tests do not rewrite tracked files.
 import { join } from "node:path";
-import { dropFiles, expect, haveSharedLab, idle, overviewReady, repoRoot, sharedLab, test } from "./fixtures";
+import { corruptedServer, demoDir, dropFiles, expect, haveSharedLab, idle, overviewReady, pickFiles, repoRoot, sharedLab, test } from "./fixtures";
 
 const out = join(repoRoot, "docs/screenshots");
 test.skip(!process.env.SCREENSHOTS, "set SCREENSHOTS=1 (npm run screenshots) to take them");
@@ -37,4 +37,16 @@ test("main views, light and dark", async ({ page }) => {
   await page.getByTestId("theme-toggle").click();
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
   await page.screenshot({ path: join(out, "session-dark.png") });
+});
+
+test("read errors on the capture cards", async ({ page }) => {
+  await page.goto("/");
+  await page.getByTestId("file-input").setInputFiles([
+    { name: "server-corrupted.pcap", mimeType: "application/octet-stream", buffer: corruptedServer() },
+    { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("<!doctype html><p>not a capture</p>") },
+  ]);
+  await pickFiles(page, [join(demoDir, "client.pcap")]);
+  await idle(page);
+  await page.getByRole("button", { name: "Captures" }).click();
+  await page.screenshot({ path: join(out, "read-errors.png") });
 });

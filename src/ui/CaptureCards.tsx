@@ -140,7 +140,7 @@ function Summary({ entry, compact }: { entry: CaptureEntry; compact: boolean }) 
       ))}
       {fatal.length > 0 && (
         <div className="note-box">
-          Kept the {formatCount(s.packets)} packets before the error{s.packets > 0 ? "." : ": nothing to compare in this file."}
+          {s.packets > 0 ? `Kept the ${formatCount(s.packets)} packets before the error.` : "Nothing could be read from this file."}
         </div>
       )}
       {s.notes.map((n, i) => (
