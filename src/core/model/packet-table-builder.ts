@@ -88,7 +88,7 @@ export class PacketTableBuilder implements RecordSink {
     else if (rec.originalLength !== rec.capturedLength) this.splitOriginalLength(c, r, rec.originalLength);
     c.interfaceId[r] = rec.interfaceId;
     const meta = rec.meta;
-    if (meta !== undefined && (meta.epbFlags !== undefined || meta.comments?.length || meta.notes?.length)) {
+    if (meta !== undefined && (meta.epbFlags !== undefined || meta.noTimestamp || meta.comments?.length || meta.notes?.length)) {
       c.flags[r] = PacketFlag.HAS_META;
       this.sparse.meta.set(this.count, { ...meta });
     }
