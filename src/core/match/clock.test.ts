@@ -1,0 +1,84 @@
+// Clock model on synthetic delay samples whose truth is known by construction.
+
+import { describe, expect, it } from "vitest";
+import { bOnAClock, estimateClock, lowerEnvelope, withoutLowOutliers, type DelaySamples } from "./clock";
+
+function samples(points: [number, number][]): DelaySamples {
+  return { x: Float64Array.from(points, (p) => p[0]), y: Float64Array.from(points, (p) => p[1]) };
+}
+
+/** Delays floor + queueing on a drifting clock: y = sign*(offset + skew*x) + floor + extra. */
+function direction(sign: 1 | -1, offset: number, skew: number, floor: number, xs: number[], extra: (k: number) => number): DelaySamples {
+  return samples(xs.map((x, k) => [x, sign * (offset + skew * x) + floor + extra(k)]));
+}
+
+describe("lowerEnvelope", () => {
+  it("is the lower hull edge under the mean time (Moon et al.)", () => {
+    // Points above the line y = 1 + 0.5x touch it at x = 0, 4 and 10.
+    const line = lowerEnvelope(samples([[0, 1], [1, 3], [2, 2.5], [4, 3], [6, 5], [8, 6], [10, 6]]));
+    expect(line?.slope).toBeCloseTo(0.5, 12);
+    expect(line?.intercept).toBeCloseTo(1, 12);
+    expect(line?.span).toBe(10);
+  });
+
+  it("handles one point and unsorted input", () => {
+    expect(lowerEnvelope(samples([[3, 7]]))).toEqual({ intercept: 7, slope: 0, span: 0 });
+    const line = lowerEnvelope(samples([[10, 6], [0, 1], [4, 3], [2, 2.5]]));
+    expect(line?.slope).toBeCloseTo(0.5, 12);
+    expect(lowerEnvelope(samples([]))).toBeNull();
+  });
+});
+
+describe("estimateClock", () => {
+  const xs = Array.from({ length: 200 }, (_, k) => k * 0.05);
+  const jitter = (k: number) => (k % 7 === 0 ? 0 : ((k * 7919) % 1000) * 1e-5);
+
+  it("recovers offset and skew when the minimum delays are equal", () => {
+    const up = direction(1, 2.5, 40e-6, 0.03, xs, jitter);
+    const down = direction(-1, 2.5, 40e-6, 0.03, xs, jitter);
+    const clock = estimateClock(up, down, 1000);
+    expect(clock.offsetSeconds).toBeCloseTo(2.5, 9);
+    expect(clock.skewPpm).toBeCloseTo(40, 6);
+    expect(clock.minDelayMs.clientToServer).toBeCloseTo(30, 6);
+    expect(clock.minDelayMs.serverToClient).toBeCloseTo(30, 6);
+    expect(clock.source).toBe("estimated");
+    expect(clock.referenceB).toBe(1000);
+  });
+
+  it("splits unequal minimum delays evenly and says so", () => {
+    const clock = estimateClock(direction(1, -0.7, 0, 0.03, xs, jitter), direction(-1, -0.7, 0, 0.045, xs, jitter), 0);
+    // Offset carries half the difference of the two floors: (30 - 45) / 2 ms.
+    expect(clock.offsetSeconds).toBeCloseTo(-0.7 - 0.0075, 9);
+    expect(clock.minDelayMs.clientToServer).toBeCloseTo(37.5, 6);
+    expect(clock.assumption).toMatch(/equal in both directions/);
+  });
+
+  it("takes the user's offset and skew instead", () => {
+    const clock = estimateClock(direction(1, 1, 0, 0.01, xs, jitter), direction(-1, 1, 0, 0.01, xs, jitter), 0, { offsetSeconds: 0.995, skewPpm: 3 });
+    expect(clock).toMatchObject({ offsetSeconds: 0.995, skewPpm: 3, source: "given" });
+    expect(clock.minDelayMs.clientToServer).toBeCloseTo(15, 1);
+  });
+
+  it("falls back to one direction, and to equal clocks without samples", () => {
+    const one = estimateClock(direction(1, 0.2, 0, 0.01, xs, jitter), samples([]), 0);
+    expect(one.offsetSeconds).toBeCloseTo(0.21, 9);
+    expect(one.assumption).toMatch(/Only client-to-server/);
+    const none = estimateClock(samples([]), samples([]), 0);
+    expect(none.offsetSeconds).toBe(0);
+    expect(none.minDelayMs).toEqual({ clientToServer: null, serverToClient: null });
+  });
+
+  it("is not pulled down by a false match far below the bulk", () => {
+    const up = direction(1, 5, 0, 0.02, xs, jitter);
+    up.y[50] -= 9;
+    const clean = withoutLowOutliers(up);
+    expect(clean.y.length).toBe(xs.length - 1);
+    expect(estimateClock(up, direction(-1, 5, 0, 0.02, xs, jitter), 0).offsetSeconds).toBeCloseTo(5, 9);
+  });
+});
+
+describe("bOnAClock", () => {
+  it("maps B's time back with offset and skew from B's reference", () => {
+    expect(bOnAClock(2, 100, 50, 60)).toBeCloseTo(60 - 2 - 100e-6 * 10, 12);
+  });
+});
