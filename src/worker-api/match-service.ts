@@ -219,7 +219,9 @@ export class MatchService implements MatchWorkerApi {
     const captures = [cur.a, cur.b];
     const bytes = await Promise.all(
       frames.map(async (frame, i) =>
-        frame ? ((await readFrames(blobSource(captures[i].file, captures[i].file.name), [frame])).get(frame) ?? null) : null,
+        frame
+          ? ((await readFrames(blobSource(captures[i].file, captures[i].file.name), captures[i].table, [frame])).get(frame) ?? null)
+          : null,
       ),
     );
     const dissected = bytes.map((b, i) => (b ? { fields: dissectFrame(captures[i].table, frames[i] - 1, b), bytes: b } : null));
