@@ -31,6 +31,10 @@ export function matchByIdentity(
   receiverKey: (row: number) => Identity | null,
   emit: PairSink,
 ): void {
+  if (receiver.rows.length <= SMALL) {
+    matchFewByIdentity(sender, receiver, senderKey, receiverKey, emit);
+    return;
+  }
   // Most identities occur once: keep a bare row, and a queue only for repeated ones.
   const first = new IdentityMap(receiver.rows.length);
   const repeats = new Map<Identity, number[]>();
@@ -60,6 +64,31 @@ export function matchByIdentity(
       heads.set(key, head + 1);
       r = q[head];
     } else first.set(key, FIRST_TAKEN);
+    sender.match[s] = r;
+    receiver.match[r] = s;
+    emit(s, r, false);
+  }
+}
+
+/** Receiver sides this small are searched directly: a hash map per tiny session costs more than it saves. */
+const SMALL = 8;
+
+function matchFewByIdentity(
+  sender: DirectionSide,
+  receiver: DirectionSide,
+  senderKey: (row: number) => Identity | null,
+  receiverKey: (row: number) => Identity | null,
+  emit: PairSink,
+): void {
+  const keys = receiver.rows.map((r) => (receiver.match[r] === -1 ? receiverKey(r) : null));
+  for (const s of sender.rows) {
+    if (sender.match[s] !== -1) continue;
+    const key = senderKey(s);
+    if (key === null) continue;
+    const k = keys.indexOf(key);
+    if (k < 0) continue;
+    keys[k] = null;
+    const r = receiver.rows[k];
     sender.match[s] = r;
     receiver.match[r] = s;
     emit(s, r, false);
