@@ -61,8 +61,9 @@ export function usePages<T>(
   );
 
   useEffect(() => {
-    const from = Math.floor(first / PAGE_SIZE);
-    const to = Math.max(from, Math.floor(last / PAGE_SIZE));
+    // Half a page of margin each way: the next page is usually there before it scrolls into view.
+    const from = Math.floor(Math.max(0, first - PAGE_SIZE / 2) / PAGE_SIZE);
+    const to = Math.max(from, Math.floor((last + PAGE_SIZE / 2) / PAGE_SIZE));
     for (let page = from; page <= to; page++) load(page);
   }, [key, first, last, load]);
 
