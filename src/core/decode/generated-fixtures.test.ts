@@ -117,7 +117,7 @@ describe("what the fixtures were built with", () => {
   });
 
   it("the same UDP datagram hashes the same behind every link layer (any byte alignment)", async () => {
-    const names = ["link-raw-101", "link-raw-228", "link-raw-12", "link-raw-14", "link-null-big-endian", "link-null-little-endian", "link-loop", "link-ppp", "link-nflog", "link-sll"];
+    const names = ["link-raw-101", "link-raw-228", "link-raw-12", "link-raw-14", "link-null-big-endian", "link-null-little-endian", "link-loop", "link-ppp", "link-nflog", "link-nflog-big-endian", "link-sll"];
     const tables = await Promise.all(names.map(table));
     const hashes = new Set(tables.map((t) => t.columns.payloadHash[0]));
     expect(hashes.size).toBe(1);
