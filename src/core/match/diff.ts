@@ -520,7 +520,7 @@ function sessionRewrites(
     }
   }
   for (const d of [0, 1] as const) {
-    for (const field of ["ttl", "tos", "mss", "window-scale", "tcp-options"]) {
+    for (const field of ["ttl", "tos", "mss", "window-scale", "tcp-options"] as const) {
       const s = tallies[d].stable(field);
       if (s) add(field, directionName(d), s.from, s.to);
     }

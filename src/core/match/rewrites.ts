@@ -6,55 +6,77 @@ import { Checksum, L3, PacketFlag, TcpFlag, ipChecksumState, l4ChecksumState, ty
 import { isIcmpError } from "./identity";
 import type { FieldDiff } from "./types";
 
+/** Counts of one field's (from -> to) values; the usual value is counted without a map lookup. */
+class Counter {
+  private key: string | number | undefined;
+  private n = 0;
+  private others: Map<string | number, number> | null = null;
+  verdict: { from: string; to: string } | null | undefined;
+
+  add(key: string | number): void {
+    this.verdict = undefined;
+    if (key === this.key) this.n++;
+    else if (this.key === undefined) [this.key, this.n] = [key, 1];
+    else {
+      this.others ??= new Map();
+      this.others.set(key, (this.others.get(key) ?? 0) + 1);
+    }
+  }
+
+  /** The most frequent key, its count, and the total. */
+  best(): [string | number | undefined, number, number] {
+    let [best, bestCount, total] = [this.key, this.n, this.n];
+    for (const [k, n] of this.others ?? []) {
+      total += n;
+      if (n > bestCount) [best, bestCount] = [k, n];
+    }
+    return [best, bestCount, total];
+  }
+}
+
+const REWRITE_FIELDS = ["ttl", "tos", "ip-id", "mss", "window-scale", "tcp-options"] as const;
+export type RewriteField = (typeof REWRITE_FIELDS)[number];
+
 /**
  * Counts (from -> to) per field over a session direction, to tell a stable rewrite from a
- * one-off change. Per-packet byte fields (TTL, TOS, IP ID kept or not) are counted under
- * numeric keys; SYN-only fields under text. `stable` is computed once per field.
+ * one-off change. Byte fields (TTL, TOS, IP ID kept or not) count numeric keys; SYN-only
+ * fields count text. Each field's verdict is computed once.
  */
 export class RewriteTally {
-  private readonly counts = new Map<string, Map<string | number, number>>();
-  private readonly verdicts = new Map<string, { from: string; to: string } | null>();
-  pairs = 0;
+  private readonly counters: Record<RewriteField, Counter> = {
+    ttl: new Counter(),
+    tos: new Counter(),
+    "ip-id": new Counter(),
+    mss: new Counter(),
+    "window-scale": new Counter(),
+    "tcp-options": new Counter(),
+  };
 
-  add(field: string, from: string, to: string): void {
-    this.count(field, `${from}\u0000${to}`);
+  add(field: RewriteField, from: string, to: string): void {
+    this.counters[field].add(`${from}\u0000${to}`);
   }
 
   /** `from` and `to` under 65536. */
-  addSmall(field: string, from: number, to: number): void {
-    this.count(field, from * 65536 + to);
-  }
-
-  private count(field: string, key: string | number): void {
-    let m = this.counts.get(field);
-    if (!m) this.counts.set(field, (m = new Map()));
-    m.set(key, (m.get(key) ?? 0) + 1);
-    this.verdicts.delete(field);
+  addSmall(field: RewriteField, from: number, to: number): void {
+    this.counters[field].add(from * 65536 + to);
   }
 
   /** The (from, to) seen in at least half of the pairs that carry the field, when it is a change. */
-  stable(field: string): { from: string; to: string } | null {
-    const known = this.verdicts.get(field);
-    if (known !== undefined) return known;
+  stable(field: RewriteField): { from: string; to: string } | null {
+    const counter = this.counters[field];
+    if (counter.verdict !== undefined) return counter.verdict;
+    const [best, bestCount, total] = counter.best();
     let verdict: { from: string; to: string } | null = null;
-    const m = this.counts.get(field);
-    if (m) {
-      let total = 0;
-      let best: string | number = "";
-      let bestCount = 0;
-      for (const [k, n] of m) {
-        total += n;
-        if (n > bestCount) [best, bestCount] = [k, n];
-      }
+    if (best !== undefined) {
       const [from, to] = typeof best === "number" ? [String(Math.floor(best / 65536)), String(best % 65536)] : best.split("\u0000");
       if (from !== to && bestCount * 2 >= total) verdict = { from, to };
     }
-    this.verdicts.set(field, verdict);
+    counter.verdict = verdict;
     return verdict;
   }
 
   /** Whether (from, to) is what this field usually does in this direction. */
-  usual(field: string, from: number, to: number): boolean {
+  usual(field: RewriteField, from: number, to: number): boolean {
     const s = this.stable(field);
     return s ? Number(s.from) === from && Number(s.to) === to : from === to;
   }
@@ -64,7 +86,6 @@ export class RewriteTally {
 export function tallyRewrites(tally: RewriteTally, ta: PacketTable, s: number, tb: PacketTable, r: number): void {
   const a = ta.columns;
   const b = tb.columns;
-  tally.pairs++;
   tally.addSmall("ttl", a.ttl[s], b.ttl[r]);
   tally.addSmall("tos", a.tos[s], b.tos[r]);
   // IP ID as 0 = kept, 1 = rewritten: its values change on every packet, whether it is kept or not.
