@@ -58,6 +58,14 @@ describe("payload hash and checksum sum", () => {
     );
   });
 
+  it("folds sums of any size a frame can give (up to 2^48)", () => {
+    for (const k of [1, 2, 0x10001, 2 ** 20 + 3, 2 ** 31 + 5, 2 ** 32 - 1]) {
+      expect(checksumValid(0xffff * k)).toBe(true);
+      expect(checksumValid(0xffff * k + 1)).toBe(false);
+    }
+    expect(checksumValid(0)).toBe(false);
+  });
+
   it("hashes the bytes, not where they sit: same content, same hash at every alignment", () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 1, maxLength: 1500 }), (data) => {

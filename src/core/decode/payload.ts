@@ -37,9 +37,16 @@ export function sumWords(f: ByteView, start: number, stop: number): number {
 
 /** True when a one's-complement sum over data that includes its checksum field is correct. */
 export function checksumValid(sum: number): boolean {
-  // Folding carries back in is arithmetic modulo 0xffff, where the fold of a non-zero
-  // multiple of 0xffff is 0xffff ("negative zero", the value of a correct sum).
-  return sum !== 0 && sum % 0xffff === 0;
+  // Fold the carries back in: first the part above 32 bits (sums of 32-bit words can exceed
+  // it), then twice at 16 bits. A correct sum folds to 0xffff ("negative zero").
+  let folded = sum;
+  while (folded > 0xffffffff) {
+    const high = Math.floor(folded / 0x10000);
+    folded = folded - high * 0x10000 + high;
+  }
+  folded = (folded & 0xffff) + (folded >>> 16);
+  folded = (folded & 0xffff) + (folded >>> 16);
+  return folded === 0xffff;
 }
 
 const P1 = 0x01000193;
