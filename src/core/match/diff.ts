@@ -352,7 +352,7 @@ export function diffCaptures(a: PacketTable, b: PacketTable, options: DiffOption
 
   markReordering(pairs, timeA, mappedB, sessions, events);
 
-  // Leftovers: sent and not received (lost), received and not sent (injected), or outside the other capture's window.
+  // Leftovers: sent and not received (lost), received and not sent (injected), or outside the other capture's time span.
   const single: { row: number; capture: 0 | 1; session: number; direction: number; status: number }[] = [];
   for (const p of plan.plans) {
     const isPaired = p.flowA >= 0 && p.flowB >= 0;
