@@ -27,11 +27,11 @@ const COLUMN_WIDTHS = Object.fromEntries(SIDE_COLUMNS.map((c) => [`--w-${c.key}`
 const MIDDLE_WIDTH = 200;
 const WIDTH = SIDE_WIDTH * 2 + MIDDLE_WIDTH;
 
-/** Which packet-list cell shows a changed field (the rest land in Info). */
+/** Which packet-list cell shows a changed field: addresses and the frame length have their own, the rest is in Info. */
 function cellOfField(field: string): keyof PacketCells {
-  if (/(^|\.)(src|src-address)$/.test(field) || field === "ip.src" || field === "ipv6.src") return "source";
-  if (/(^|\.)(dst|dst-address)$/.test(field) || field === "ip.dst" || field === "ipv6.dst") return "destination";
-  if (/len|length/.test(field)) return "length";
+  if (field === "ip.src" || field === "ipv6.src" || field === "src-address") return "source";
+  if (field === "ip.dst" || field === "ipv6.dst" || field === "dst-address") return "destination";
+  if (field === "frame.len") return "length";
   return "info";
 }
 
