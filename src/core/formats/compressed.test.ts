@@ -85,6 +85,27 @@ describe("compressed captures", () => {
     }
   });
 
+  it("decompress every gzip member, also when a member's header is split between two input pieces", async () => {
+    // Stored (level 0) members have a predictable size: pick member 1's length so it ends 3 bytes
+    // before the 256 KiB input-piece boundary, so member 2's header straddles it.
+    let seed = 1;
+    const noise = Uint8Array.from({ length: 600_000 }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24));
+    const stored = (b: Uint8Array) => gzipSync(b, { level: 0 });
+    let length = 262_000;
+    let first = stored(noise.subarray(0, length));
+    for (let tries = 0; tries < 10 && first.length !== 262_144 - 3; tries++) {
+      length += 262_144 - 3 - first.length;
+      first = stored(noise.subarray(0, length));
+    }
+    expect(first.length).toBe(262_144 - 3);
+    const parts = [first, gzipSync(noise.subarray(length, 400_000)), gzipSync(noise.subarray(400_000))];
+    const gz = new Uint8Array(Buffer.concat(parts));
+    const src = gunzipSource(memorySource(gz));
+    const out = await src.read(0, 1_000_000);
+    expect(out.length).toBe(noise.length);
+    expect(Buffer.from(out).equals(Buffer.from(noise))).toBe(true);
+  });
+
   it("are forward-only streams that refuse to seek back", async () => {
     const src = gunzipSource(memorySource(new Uint8Array(gzipSync(bigPcap))));
     const first = await src.read(0, 1000);
