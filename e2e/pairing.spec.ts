@@ -33,7 +33,7 @@ test("a session can be unpaired and paired again by hand", async ({ page }) => {
   expect(Number.parseInt(await sessionsText(), 10)).toBe(before);
   await page.getByTestId("session-row").first().click();
   await idle(page);
-  await expect(page.getByText("paired by hand")).toBeVisible();
+  await expect(page.getByTestId("session-evidence")).toContainText("paired by hand");
 });
 
 test("captures opened server side first are recognised as reversed and swapped", async ({ page }) => {

@@ -8,7 +8,7 @@ import { SessionsTable } from "./SessionsTable";
 
 export function Overview() {
   const { status, overview, failure } = useDiff();
-  const { sessionFilter, setSessionFilter } = useView();
+  const { sessionFilter, setSessionFilter, openSession } = useView();
   if (status === "failed") return <div className="scroll-page"><div className="error-box">The comparison failed: {failure}</div></div>;
   return (
     <div className="overview">
@@ -25,7 +25,13 @@ export function Overview() {
           <ul>
             {overview.findings.map((f, i) => (
               <li key={i} className={`severity-${f.severity}`} title={f.text}>
-                <strong>{f.title}</strong>
+                {f.sessions.length === 1 ? (
+                  <button type="button" className="link" title="open this session" onClick={() => openSession(f.sessions[0])}>
+                    {f.title}
+                  </button>
+                ) : (
+                  <strong>{f.title}</strong>
+                )}
                 {f.text && f.text !== f.title ? ` — ${f.text}` : ""}
               </li>
             ))}

@@ -43,6 +43,7 @@ export function SessionView() {
               {detail.row.manual ? " · paired by hand" : ""}
             </span>
           )}
+          {detail && <PairingControls detail={detail} />}
           <span style={{ flex: 1 }} />
           <ClockControls />
         </div>
@@ -51,7 +52,11 @@ export function SessionView() {
             <SideLine key={side} side={side as 0 | 1} detail={detail} />
           ))}
         </div>
-        {detail && <PairingControls detail={detail} />}
+        {detail && detail.evidence.length > 0 && (
+          <div className="muted" data-testid="session-evidence" title={detail.evidence.join("\n")}>
+            Paired on: {detail.evidence.join(" · ")}
+          </div>
+        )}
         {detail && (detail.rewriteList.length > 0 || detail.notes.length > 0) && (
           <div className="muted" data-testid="session-rewrites">
             {detail.rewriteList.map((r) => `${r.field} ${r.direction === "client-to-server" ? "c→s" : "s→c"}: ${r.from} → ${r.to}`).join(" · ")}
@@ -118,7 +123,7 @@ function PairingControls({ detail }: { detail: SessionDetail }) {
 
   if (flowA !== null && flowB !== null) {
     return (
-      <div>
+      <span>
         <button
           type="button"
           data-testid="unpair"
@@ -134,11 +139,11 @@ function PairingControls({ detail }: { detail: SessionDetail }) {
         >
           Unpair these sessions
         </button>
-      </div>
+      </span>
     );
   }
   return (
-    <div className="toolbar" style={{ border: "none", padding: 0 }}>
+    <span>
       <label>
         Pair with a session of {otherCapture === 0 ? "A" : "B"}:{" "}
         <select
@@ -165,6 +170,6 @@ function PairingControls({ detail }: { detail: SessionDetail }) {
           ))}
         </select>
       </label>
-    </div>
+    </span>
   );
 }

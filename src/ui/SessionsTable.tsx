@@ -129,6 +129,7 @@ export function SessionsTable() {
               className={`row${item.index % 2 ? " odd" : ""}${problem ? " problem" : ""}`}
               data-testid="session-row"
               data-session={row?.id}
+              title={row?.oneSided ? `seen on one side only: ${row.oneSided}` : undefined}
               style={{ transform: `translateY(${item.start - ROW_HEIGHT}px)`, height: ROW_HEIGHT, width }}
               onDoubleClick={() => row && openSession(row.id)}
               onClick={() => row && openSession(row.id)}

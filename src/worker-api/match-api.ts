@@ -20,6 +20,8 @@ export interface Finding {
   severity: "problem" | "warning" | "info";
   title: string;
   text: string;
+  /** Sessions the finding is about (ids as in SessionRow.id). */
+  sessions: number[];
 }
 
 export interface ClockSummary {

@@ -121,7 +121,7 @@ export class MatchService implements MatchWorkerApi {
     };
     return {
       version,
-      findings: result.findings.map((f) => ({ severity: f.severity, title: f.title, text: f.text })),
+      findings: result.findings.map((f) => ({ severity: f.severity, title: f.title, text: f.text, sessions: f.sessions })),
       clock: {
         offsetSeconds: result.clock.offsetSeconds,
         skewPpm: result.clock.skewPpm,
