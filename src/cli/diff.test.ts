@@ -97,6 +97,14 @@ describe("parallax diff", () => {
     expect(parallax("diff", fileA, fileB, "--skew", "3").code).toBe(2);
     expect(parallax("diff", fileA, fileB, "--frobnicate").stderr).toContain("unknown option --frobnicate");
   });
+
+  it("fails with status 1 when a file is not a capture", () => {
+    const text = join(mkdtempSync(join(tmpdir(), "parallax-text-")), "notes.txt");
+    writeFileSync(text, "hello\n");
+    const run = parallax("diff", text, fileB);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("not a capture file");
+  });
 });
 
 describe("the JSON document of real pairs matches the schema", () => {

@@ -84,6 +84,7 @@ export async function runDiff(args: string[]): Promise<number> {
   }
   const [tableA, tableB] = [await load(parsed.files[0]), await load(parsed.files[1])];
   for (const t of [tableA, tableB]) for (const e of t.errors) process.stderr.write(`${t.file}: frame ${e.frame}: ${e.message}\n`);
+  if (tableA.format === "unknown" || tableB.format === "unknown") return 1;
   const options: DiffOptions = parsed.offset !== undefined ? { clock: { offsetSeconds: parsed.offset, skewPpm: parsed.skew ?? 0 } } : {};
   const result = diffCaptures(tableA, tableB, options);
   const text = summaryText(result);
