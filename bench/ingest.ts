@@ -81,6 +81,10 @@ async function measure(path: string, sampleMemory: boolean, decode = true): Prom
       }
     },
   });
+  if (sampleMemory) {
+    gc();
+    peak = Math.max(peak, used() - baseline);
+  }
   const table = builder.finish(summary);
   const seconds = (performance.now() - start) / 1000;
   await source.close();
