@@ -168,11 +168,44 @@ describe("etl: damaged files", () => {
   });
 
   it("sniff accepts ETL first buffers and refuses other formats", () => {
-    expect(etlReader.sniff(trace.subarray(0, 64))).toBe(true);
-    expect(etlReader.sniff(fixture("pktmon-drop.etl").subarray(0, 64))).toBe(true);
-    expect(etlReader.sniff(Uint8Array.of(0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, ...new Array(56).fill(0)))).toBe(false);
-    expect(etlReader.sniff(fixture("netmon-2.1-media.cap").subarray(0, 64))).toBe(false);
-    expect(etlReader.sniff(new Uint8Array(64))).toBe(false);
+    expect(etlReader.sniff(trace.subarray(0, 128))).toBe(true);
+    expect(etlReader.sniff(fixture("pktmon-drop.etl").subarray(0, 128))).toBe(true);
+    expect(etlReader.sniff(Uint8Array.of(0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, ...new Array(120).fill(0)))).toBe(false);
+    expect(etlReader.sniff(fixture("netmon-2.1-media.cap").subarray(0, 128))).toBe(false);
+    expect(etlReader.sniff(new Uint8Array(128))).toBe(false);
+  });
+
+  it("sniff needs the first record's marker at 0x4A: a plausible buffer header alone is not ETL", async () => {
+    // The first buffer header of a real trace, then text where the log-file header should be.
+    const text = new TextEncoder().encode("This is a plain text file, not a trace. ".repeat(200));
+    const lookalike = text.slice(0, 8192);
+    lookalike.set(trace.subarray(0, 0x48));
+    expect(etlReader.sniff(lookalike.subarray(0, 128))).toBe(false);
+    const info = await captureInfo(memorySource(lookalike, "notes.etl"));
+    expect([info.format, info.packets]).toEqual(["unknown", 0]);
+    expect(info.errors).toEqual([expect.objectContaining({ fatal: true, offset: 0, message: expect.stringMatching(/^not a capture file/) })]);
+    // The same buffer header with a system trace header marker (32- or 64-bit) after it is.
+    for (const headerType of [0x01, 0x02]) {
+      const marked = lookalike.slice(0, 128);
+      marked.set([headerType, 0xc0], 0x4a);
+      expect(etlReader.sniff(marked)).toBe(true);
+    }
+    // Without the bytes up to the marker, nothing says ETL.
+    expect(etlReader.sniff(trace.subarray(0, 0x4b))).toBe(false);
+    expect(etlReader.sniff(trace.subarray(0, 0x4c))).toBe(true);
+  });
+
+  it("sniff refuses random bytes behind a plausible buffer header unless the marker is there", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 128 - 0x48, maxLength: 128 - 0x48 }), (tail) => {
+        const head = new Uint8Array(128);
+        head.set(trace.subarray(0, 0x48));
+        head.set(tail, 0x48);
+        const marked = head[0x4b] === 0xc0 && (head[0x4a] === 0x01 || head[0x4a] === 0x02);
+        expect(etlReader.sniff(head)).toBe(marked);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -15,7 +15,8 @@ import { isZstd, unzstdSource } from "./zstd";
 // ETL last: it has no magic number, only a plausible first buffer header.
 export const formatReaders: FormatReader[] = [pcapReader, pcapngReader, netmonReader, etlReader];
 
-const HEAD_BYTES = 64;
+/** Bytes handed to sniff(): enough for ETL, whose first record marker sits at 0x4A. */
+const HEAD_BYTES = 128;
 
 /** Reads a capture file into `sink`. Never rejects on bad input (only when aborted). */
 export async function openCapture(source: ByteSource, sink: RecordSink, opts: ReadOptions = {}): Promise<ReadSummary> {

@@ -118,7 +118,7 @@ export interface FormatReader {
   readonly format: CaptureFormat;
   /** Needs random access (reads a frame table or sorts buffers); gets a buffered source when the file is compressed. */
   readonly randomAccess: boolean;
-  /** True when `head` (the file's first bytes, up to 64) starts with this format's magic. */
+  /** True when `head` (the file's first 128 bytes, fewer only when the file is shorter) starts like this format: its magic, or for ETL its first buffer header and record marker. */
   sniff(head: Uint8Array): boolean;
   /**
    * Reads every record into `sink`, in the order the packets should be numbered. Never

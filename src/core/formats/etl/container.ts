@@ -34,9 +34,16 @@ export function parseBufferHeader(b: Uint8Array): BufferHeader {
   };
 }
 
-/** A plausible first buffer: whole-KiB size, fill and saved offsets inside it, known type. */
+/** Offset of the first record in the file: the log-file header's system trace header, right after the first buffer header. */
+const FIRST_RECORD = BUFFER_HEADER_SIZE;
+
+/**
+ * A plausible first buffer: whole-KiB size, fill and saved offsets inside it, known type, and a
+ * first record whose marker is a system trace header (type 0x01/0x02, flags 0xC0): the log-file
+ * header every trace opens with. ETL has no magic number; the marker keeps other files out.
+ */
 export function looksLikeEtl(head: Uint8Array): boolean {
-  if (head.length < 0x38) return false;
+  if (head.length < FIRST_RECORD + 4) return false;
   const h = parseBufferHeader(head);
   const saved = new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(4, true);
   return (
@@ -47,7 +54,8 @@ export function looksLikeEtl(head: Uint8Array): boolean {
     h.filled <= h.size &&
     saved <= h.size &&
     h.type <= 8 &&
-    (head.length < 0x4c || (head[0x4b] === 0xc0 && (head[0x4a] === 0x01 || head[0x4a] === 0x02)))
+    head[FIRST_RECORD + 3] === 0xc0 &&
+    (head[FIRST_RECORD + 2] === 0x01 || head[FIRST_RECORD + 2] === 0x02)
   );
 }
 
