@@ -90,8 +90,22 @@ export function decodeTcp(f: Frame, off: number, end: number): void {
   const headerLength = (b[off + 12] >> 4) * 4;
   if (headerLength < 20) return f.malformed(`TCP data offset ${headerLength / 4} < 5`);
   if (off + headerLength > end) return f.truncated(`TCP header length ${headerLength} runs past the capture`);
-  if (headerLength > 20) parseOptions(f, off + 20, off + headerLength);
+  if (headerLength === 32 && f.u32(off + 20) === NOP_NOP_TIMESTAMPS) timestampsOnly(f, off + 22);
+  else if (headerLength > 20) parseOptions(f, off + 20, off + headerLength);
   finishTransport(f, off, off + headerLength, f.l3End, end, IP_PROTOCOL_TCP);
+}
+
+/** NOP, NOP, timestamps (kind 8, length 10): the options of nearly every Linux/BSD segment. */
+const NOP_NOP_TIMESTAMPS = 0x0101080a;
+const NOP_AND_TIMESTAMPS_KINDS = (1 << TcpOption.NOP) | (1 << TcpOption.TIMESTAMPS);
+
+/** The common case of parseOptions, without its loop (`at`: the timestamps option). */
+function timestampsOnly(f: Frame, at: number): void {
+  const { c, r } = f;
+  c.flags[r] |= PacketFlag.TCP_TS;
+  c.tsVal[r] = f.u32(at + 2);
+  c.tsEcr[r] = f.u32(at + 6);
+  (f.o.tcpOptionKinds ?? f.optional("tcpOptionKinds"))[r] = NOP_AND_TIMESTAMPS_KINDS;
 }
 
 const OPTION_NAMES: Record<number, string> = { 0: "End of Option List", 1: "No-Operation (NOP)", 2: "Maximum segment size", 3: "Window scale", 4: "SACK permitted", 5: "SACK", 8: "Timestamps", 30: "Multipath TCP", 34: "TCP Fast Open Cookie" };
