@@ -28,6 +28,9 @@ import {
   type SessionCounts,
 } from "./types";
 
+/** Sequence offsets of a session without TCP. */
+const NO_DELTA: readonly [number, number] = [0, 0];
+
 /** Seconds of clock error tolerated when a copy seems to arrive before it was sent. */
 const CAUSALITY_SLACK = 0.002;
 
@@ -302,7 +305,8 @@ export function diffCaptures(a: PacketTable, b: PacketTable, options: DiffOption
   for (let i = 0; i < pairs.length; i++) {
     const d = pairs.direction[i];
     const up = d === Direction.CLIENT_TO_SERVER;
-    const [ts, tr] = up ? [a, b] : [b, a];
+    const ts = up ? a : b;
+    const tr = up ? b : a;
     const s = up ? pairs.a[i] : pairs.b[i];
     const r = up ? pairs.b[i] : pairs.a[i];
     const sCap = up ? 0 : 1;
@@ -328,7 +332,7 @@ export function diffCaptures(a: PacketTable, b: PacketTable, options: DiffOption
     }
     counts.matched++;
     if (pairs.segmented[i]) continue;
-    const delta = seqDelta.get(sid) ?? [0, 0];
+    const delta = seqDelta.get(sid) ?? NO_DELTA;
     const seqOff = d === 0 ? delta[0] : -delta[1] >>> 0;
     const ackOff = d === 0 ? delta[1] : -delta[0] >>> 0;
     fields.length = 0;
@@ -597,9 +601,19 @@ function buildRows(
     sessionOf[pairs.length + k] = x.session;
     sortTime[pairs.length + k] = x.capture === 0 ? timeA[x.row] : mappedB[x.row];
   });
-  const order = Uint32Array.from({ length: count }, (_, i) => i).sort(
-    (x, y) => sessionOf[x] - sessionOf[y] || sortTime[x] - sortTime[y] || x - y,
-  );
+  // Group by session (counting sort), then order each session's rows by time where needed.
+  const start = new Uint32Array(nSessions + 1);
+  for (let i = 0; i < count; i++) start[sessionOf[i] + 1]++;
+  for (let s = 0; s < nSessions; s++) start[s + 1] += start[s];
+  const fill = start.slice(0, nSessions);
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[fill[sessionOf[i]]++] = i;
+  for (let s = 0; s < nSessions; s++) {
+    const group = order.subarray(start[s], start[s + 1]);
+    let sorted = true;
+    for (let k = 1; k < group.length && sorted; k++) sorted = sortTime[group[k - 1]] < sortTime[group[k]] || (sortTime[group[k - 1]] === sortTime[group[k]] && group[k - 1] < group[k]);
+    if (!sorted) group.sort((x, y) => sortTime[x] - sortTime[y] || x - y);
+  }
   const rows: AlignedRows = {
     count,
     session: new Uint32Array(count),

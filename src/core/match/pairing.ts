@@ -27,7 +27,10 @@ function compatible(fa: Flow, fb: Flow): boolean {
   return fa.kind === fb.kind || (icmp(fa) && icmp(fb));
 }
 
-interface Tally {
+/** Votes of one A flow for one B flow, split by whether the two flows agree on who is the client. */
+interface Candidate {
+  a: number;
+  b: number;
   same: number;
   opposite: number;
 }
@@ -39,7 +42,7 @@ function vote(
   keyB: (row: number) => number,
   takenA: Uint8Array,
   takenB: Uint8Array,
-): Map<number, Tally> {
+): Candidate[] {
   const owner = new IdentityMap(flowsB.flowRows.length);
   for (let row = 0; row < flowsB.flowOfRow.length; row++) {
     const f = flowsB.flowOfRow[row];
@@ -49,43 +52,46 @@ function vote(
     if (seen === ABSENT) owner.set(key, row);
     else if (seen !== AMBIGUOUS && flowsB.flowOfRow[seen] !== f) owner.set(key, AMBIGUOUS);
   }
-  const nB = flowsB.flows.length;
-  const tallies = new Map<number, Tally>();
+  // Per A flow, its candidates by B flow (small integer keys: no boxed composite ids).
+  const byA: (Map<number, Candidate> | undefined)[] = new Array(flowsA.flows.length);
+  const all: Candidate[] = [];
   for (let row = 0; row < flowsA.flowOfRow.length; row++) {
     const fa = flowsA.flowOfRow[row];
     if (fa === NO_FLOW || takenA[fa]) continue;
     const rowB = owner.get(keyA(row));
     if (rowB < 0) continue;
     const fb = flowsB.flowOfRow[rowB];
-    const id = fa * nB + fb;
-    let tally = tallies.get(id);
-    if (!tally) tallies.set(id, (tally = { same: 0, opposite: 0 }));
-    if (flowsA.directionOfRow[row] === flowsB.directionOfRow[rowB]) tally.same++;
-    else tally.opposite++;
+    let mine = byA[fa];
+    if (!mine) byA[fa] = mine = new Map();
+    let c = mine.get(fb);
+    if (!c) {
+      c = { a: fa, b: fb, same: 0, opposite: 0 };
+      mine.set(fb, c);
+      all.push(c);
+    }
+    if (flowsA.directionOfRow[row] === flowsB.directionOfRow[rowB]) c.same++;
+    else c.opposite++;
   }
-  return tallies;
+  return all;
 }
 
 function assign(
-  tallies: Map<number, Tally>,
+  candidates: Candidate[],
   flowsA: FlowTable,
   flowsB: FlowTable,
   takenA: Uint8Array,
   takenB: Uint8Array,
-  rejected: Set<number>,
+  rejected: Set<string>,
   by: FlowPair["by"],
   out: FlowPair[],
 ): void {
-  const nB = flowsB.flows.length;
-  const ranked = [...tallies].sort((x, y) => y[1].same + y[1].opposite - (x[1].same + x[1].opposite) || x[0] - y[0]);
-  for (const [id, tally] of ranked) {
-    const a = Math.floor(id / nB);
-    const b = id - a * nB;
-    if (takenA[a] || takenB[b] || rejected.has(id)) continue;
-    if (!compatible(flowsA.flows[a], flowsB.flows[b])) continue;
-    takenA[a] = 1;
-    takenB[b] = 1;
-    out.push({ a, b, votes: tally.same + tally.opposite, sameOrientation: tally.same >= tally.opposite, by });
+  const ranked = candidates.sort((x, y) => y.same + y.opposite - (x.same + x.opposite) || x.a - y.a || x.b - y.b);
+  for (const c of ranked) {
+    if (takenA[c.a] || takenB[c.b] || rejected.has(`${c.a}/${c.b}`)) continue;
+    if (!compatible(flowsA.flows[c.a], flowsB.flows[c.b])) continue;
+    takenA[c.a] = 1;
+    takenB[c.b] = 1;
+    out.push({ a: c.a, b: c.b, votes: c.same + c.opposite, sameOrientation: c.same >= c.opposite, by });
   }
 }
 
@@ -111,8 +117,7 @@ export function pairFlows(
     takenB[b] = 1;
     pairs.push({ a, b, votes: 0, sameOrientation: true, by: "manual" });
   }
-  const nB = flowsB.flows.length;
-  const rejected = new Set((options.manualUnpairs ?? []).map(({ a, b }) => a * nB + b));
+  const rejected = new Set((options.manualUnpairs ?? []).map(({ a, b }) => `${a}/${b}`));
   assign(vote(flowsA, (row) => exactA[row], flowsB, (row) => exactB[row], takenA, takenB), flowsA, flowsB, takenA, takenB, rejected, "exact", pairs);
   assign(vote(flowsA, looseA, flowsB, looseB, takenA, takenB), flowsA, flowsB, takenA, takenB, rejected, "loose", pairs);
   return pairs;

@@ -12,6 +12,8 @@ class Counter {
   private n = 0;
   private others: Map<string | number, number> | null = null;
   verdict: { from: string; to: string } | null | undefined;
+  /** The verdict's key, when the field counts numeric keys. */
+  usualKey: string | number | undefined;
 
   add(key: string | number): void {
     this.verdict = undefined;
@@ -72,13 +74,15 @@ export class RewriteTally {
       if (from !== to && bestCount * 2 >= total) verdict = { from, to };
     }
     counter.verdict = verdict;
+    counter.usualKey = best;
     return verdict;
   }
 
-  /** Whether (from, to) is what this field usually does in this direction. */
+  /** Whether (from, to) is what a byte field (see addSmall) usually does in this direction. */
   usual(field: RewriteField, from: number, to: number): boolean {
-    const s = this.stable(field);
-    return s ? Number(s.from) === from && Number(s.to) === to : from === to;
+    const counter = this.counters[field];
+    if (counter.verdict === undefined) this.stable(field);
+    return counter.verdict ? counter.usualKey === from * 65536 + to : from === to;
   }
 }
 
