@@ -11,7 +11,7 @@ export function CaptureCards({ compact = false }: { compact?: boolean }) {
   const pair = comparedPair(entries);
   const roleOf = (e: CaptureEntry) => (pair?.[0].id === e.id ? "A" : pair?.[1].id === e.id ? "B" : null);
   return (
-    <div className="captures" data-testid="captures">
+    <div className={`captures${compact ? " compact" : ""}`} data-testid="captures">
       {entries.map((entry, index) => (
         <CaptureCard
           key={entry.id}

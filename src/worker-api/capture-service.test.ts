@@ -77,6 +77,7 @@ describe("capture service", () => {
     expect(table.count).toBe(summary.packets);
     expect(summary.packets).toBeGreaterThan(0);
     expect(summary.packets).toBeLessThan(16 * capinfos("client").packets);
+    expect(summary.format).toBe("pcap");
   });
 
   it("says what a file is when it is not a capture", async () => {
