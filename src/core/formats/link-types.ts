@@ -34,6 +34,8 @@ const table: Record<number, LinkTypeName> = {
   127: { dlt: "IEEE802_11_RADIO", wireshark: "ieee-802-11-radiotap", description: "IEEE 802.11 plus radiotap header" },
   129: { dlt: "ARCNET_LINUX", wireshark: "arcnet_linux", description: "Linux ARCNET" },
   137: { dlt: "JUNIPER_ATM1", wireshark: "juniper-atm1", description: "Juniper ATM1 PIC" },
+  // Reserved for private use; Parallax puts NetMon records that carry no packet on it (netmon.ts).
+  147: { dlt: "USER0", wireshark: "user0", description: "Private use" },
   192: { dlt: "PPI", wireshark: "ppi", description: "Per-Packet Information" },
   195: { dlt: "IEEE802_15_4_WITHFCS", wireshark: "wpan", description: "IEEE 802.15.4 with FCS" },
   220: { dlt: "USB_LINUX_MMAPPED", wireshark: "usb-linux-mmap", description: "USB with Linux mmapped header" },

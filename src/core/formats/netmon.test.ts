@@ -6,7 +6,11 @@ import { collect, parseExpectedFrames, type Collected } from "../../../fixtures/
 import { buildNetmon } from "../../../fixtures/windows/netmon-builder";
 import { buildNetmonFixture, netmonFixtures } from "../../../fixtures/windows/netmon-fixtures";
 import { haveSharedCaptures, sharedCapture } from "../../testing/shared-captures";
-import { netmonLinkType, netmonReader } from "./netmon";
+import { PacketTableBuilder } from "../model/packet-table-builder";
+import { L3 } from "../model/packet-table";
+import { openCapture } from "./index";
+import { memorySource } from "./memory-source";
+import { LINKTYPE_NETMON_NO_PACKET, netmonLinkType, netmonReader } from "./netmon";
 
 const root = join(__dirname, "../../..");
 const expectedFrames = (name: string) => parseExpectedFrames(readFileSync(join(root, "fixtures/expected/windows", `${name}.frames.txt`), "utf8"));
@@ -75,14 +79,67 @@ describe("netmon generated files (versions 2.1-2.3, media types)", () => {
     for (const name of Object.keys(netmonFixtures)) expect(buildNetmonFixture(name)).toEqual(fixture(name));
   });
 
-  it("2.1: per-frame media, frames out of file order, special records skipped", async () => {
+  it("2.1: per-frame media, frames out of file order, special records numbered as Wireshark numbers them", async () => {
     const got = await collect(netmonReader, fixture("netmon-2.1-media.cap"));
     expect(got.errors).toEqual([]);
+    // tshark's frames 1-9: filter, ETW event, extended network info and the WFP record are frames;
+    // the network info and DNS cache records are not.
     expectSameAsTshark(got, "netmon-2.1-media.cap");
-    expect(got.interfaces.map((i) => i.linkType)).toEqual([1, 101]);
-    expect(got.packets.map((p) => p.interfaceId)).toEqual([0, 1, 0, 1, 0]);
+    expect(got.interfaces.map((i) => [i.linkType, i.name])).toEqual([
+      [LINKTYPE_NETMON_NO_PACKET, "NetMon capture filter records (no packet)"],
+      [1, "NetMon media type 0x1"],
+      [101, "NetMon media type 0x7"],
+      [LINKTYPE_NETMON_NO_PACKET, "NetMon ETW event records (no packet)"],
+      [LINKTYPE_NETMON_NO_PACKET, "NetMon extended network info records (no packet)"],
+      [LINKTYPE_NETMON_NO_PACKET, "NetMon media type 0xe083 records (no packet)"],
+    ]);
+    expect(got.packets.map((p) => p.interfaceId)).toEqual([0, 1, 2, 3, 1, 2, 4, 1, 5]);
+    expect(got.packets.map((p) => p.meta?.notes?.[0] ?? "")).toEqual([
+      "NetMon record without a decodable packet: capture filter",
+      "",
+      "",
+      "NetMon record without a decodable packet: ETW event",
+      "",
+      "",
+      "NetMon record without a decodable packet: extended network info",
+      "",
+      "NetMon record without a decodable packet: media type 0xe083, not decoded",
+    ]);
     expect(got.notes).toContain("skipped records without packets: 1 network info, 1 DNS cache");
+    expect(got.notes).toContain(
+      "frames without a decodable packet, kept so frame numbers match Wireshark's: 1 capture filter, 1 ETW event, 1 extended network info, 1 undecodable frame",
+    );
     expect(got.notes.some((n) => /shown as if UTC/.test(n))).toBe(true);
+  });
+
+  it("2.1: records without a packet decode as rows with no IP layer, the packets around them as usual", async () => {
+    const builder = new PacketTableBuilder();
+    const summary = await openCapture(memorySource(fixture("netmon-2.1-media.cap"), "netmon-2.1-media.cap"), builder);
+    const table = builder.finish(summary);
+    expect(summary.errors).toEqual([]);
+    expect(table.count).toBe(expectedFrames("netmon-2.1-media.cap").length);
+    expect([...table.columns.l3]).toEqual([L3.NONE, L3.IPV4, L3.IPV4, L3.NONE, L3.IPV4, L3.IPV6, L3.NONE, L3.IPV4, L3.NONE]);
+  });
+
+  it("an 802.11 frame whose NetMon metadata header is unreadable stays a frame, undecoded", async () => {
+    const start = { year: 2020, month: 1, day: 1, hour: 0, minute: 0, second: 0, ms: 0 };
+    const bytes = buildNetmon({
+      minor: 1,
+      media: 1,
+      start,
+      frames: [
+        { deltaUs: 1n, media: 6, data: new Uint8Array(40).fill(9) },
+        { deltaUs: 2n, media: 4, data: new Uint8Array(20).fill(4) },
+        { deltaUs: 3n, media: 1, data: new Uint8Array(60) },
+      ],
+    });
+    const got = await collect(netmonReader, bytes);
+    expect(got.packets.map((p) => [p.capturedLength, got.interfaces[p.interfaceId].linkType])).toEqual([
+      [40, LINKTYPE_NETMON_NO_PACKET],
+      [20, LINKTYPE_NETMON_NO_PACKET],
+      [60, 1],
+    ]);
+    expect(got.errors).toEqual([expect.objectContaining({ fatal: false, frame: 1, message: expect.stringMatching(/unreadable NetMon 802.11 metadata header/) })]);
   });
 
   it("2.1: a zone offset given by the user moves local times to UTC", async () => {

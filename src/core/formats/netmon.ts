@@ -14,16 +14,25 @@ const LINKTYPE_IEEE802_5 = 6;
 const LINKTYPE_FDDI = 10;
 const LINKTYPE_RAW = 101;
 const LINKTYPE_IEEE802_11 = 105;
+/**
+ * Link type of the interface that carries NetMon records without a packet (LINKTYPE_USER0, kept
+ * for private use): no decoder is registered for it, so such rows have no IP layer.
+ */
+export const LINKTYPE_NETMON_NO_PACKET = 147;
 const MEDIA_WIFI = 6;
 
-/** Records that carry no packet: kept out of the packet list, counted in the summary. */
-const SPECIAL_RECORDS: Record<number, string> = {
+/** Records without a packet that Wireshark still reads as frames: kept as frames so frame numbers agree with Wireshark's. */
+const FRAME_RECORDS: Record<number, string> = {
   0xffe0: "ETW event",
   0xfffb: "extended network info",
+  0xffff: "capture filter",
+};
+
+/** Records without a packet that Wireshark skips (netmon.c returns RETRY): skipped, counted in the summary. */
+const SKIPPED_RECORDS: Record<number, string> = {
   0xfffc: "payload header",
   0xfffd: "network info",
   0xfffe: "DNS cache",
-  0xffff: "capture filter",
 };
 
 export function sniffNetmon(head: Uint8Array): boolean {
@@ -164,9 +173,27 @@ async function readNetmon(input: ByteSource, sink: RecordSink, opts: ReadOptions
   const processes = hdr.minor >= 2 && hdr.processTableOffset > 0 ? await readProcessTable(slices, hdr, fail) : [];
   const comments = hdr.minor >= 2 && hdr.commentTableLength > 0 ? await readCommentTable(slices, hdr, fail) : new Map<number, string>();
   const trailer = trailerSize(hdr.minor);
+  /** Interface ids by link type, and by 0x10000 | media type for records without a decodable packet. */
   const interfaces = new Map<number, number>();
-  const special = new Map<string, number>();
-  let unsupported = 0;
+  const interfaceFor = (key: number, linkType: number, name: string) => {
+    let id = interfaces.get(key);
+    if (id === undefined) {
+      id = interfaces.size;
+      interfaces.set(key, id);
+      sink.addInterface(id, {
+        linkType,
+        fcsLength: 0,
+        snaplen: 0,
+        name,
+        tsResolution: hdr.minor >= 3 ? "100ns" : "us",
+        tsDigits: hdr.minor >= 3 ? 7 : 6,
+      });
+    }
+    return id;
+  };
+  const skipped = new Map<string, number>();
+  const kept = new Map<string, number>();
+  const count = (m: Map<string, number>, kind: string) => m.set(kind, (m.get(kind) ?? 0) + 1);
   const rec: PacketRecord = { interfaceId: 0, tsSec: 0, tsNsec: 0, capturedLength: 0, originalLength: 0, data: new Uint8Array(0), fileOffset: 0 };
 
   const frameCount = offsets ? offsets.length : Infinity;
@@ -202,28 +229,31 @@ async function readNetmon(input: ByteSource, sink: RecordSink, opts: ReadOptions
     at = recordEnd;
     const tv = new DataView(record.buffer, record.byteOffset + capturedLength, trailer);
     const media = trailer >= 2 ? tv.getUint16(0, true) : hdr.media;
-    const specialName = SPECIAL_RECORDS[media];
-    if (specialName) {
-      special.set(specialName, (special.get(specialName) ?? 0) + 1);
-      continue;
-    }
-    const linkType = netmonLinkType(media);
-    if (linkType === undefined) {
-      unsupported++;
+    const skippedKind = SKIPPED_RECORDS[media];
+    if (skippedKind) {
+      count(skipped, skippedKind);
       continue;
     }
     let data = record.subarray(0, capturedLength);
     let origLen = originalLength;
     let meta: PacketRecord["meta"];
+    const linkType = netmonLinkType(media);
+    // A record Parallax cannot decode is still a frame: it keeps its place in the numbering.
+    let noPacket = FRAME_RECORDS[media] ?? (linkType === undefined ? `media type 0x${media.toString(16)}, not decoded` : undefined);
     if (media === MEDIA_WIFI) {
       const wifi = stripWifiMetadata(data);
-      if (!wifi) {
-        fail(offset, `frame ${i + 1}: unreadable NetMon 802.11 metadata header`, false);
-        continue;
+      if (wifi) {
+        data = wifi.frame;
+        origLen = Math.max(originalLength - wifi.headerLength, data.length);
+        meta = { notes: [wifi.note] };
+      } else {
+        fail(offset, `frame ${packets + 1}: unreadable NetMon 802.11 metadata header; kept undecoded`, false);
+        noPacket = "802.11 frame with an unreadable metadata header, not decoded";
       }
-      data = wifi.frame;
-      origLen = Math.max(originalLength - wifi.headerLength, data.length);
-      meta = { notes: [wifi.note] };
+    }
+    if (noPacket !== undefined) {
+      count(kept, FRAME_RECORDS[media] ?? "undecodable frame");
+      meta = { notes: [`NetMon record without a decodable packet: ${noPacket}`] };
     }
     const comment = comments.get(offset);
     if (comment !== undefined) meta = { ...meta, comments: [comment] };
@@ -232,20 +262,10 @@ async function readNetmon(input: ByteSource, sink: RecordSink, opts: ReadOptions
       if (process) meta = { ...meta, notes: [...(meta?.notes ?? []), process] };
     }
 
-    let interfaceId = interfaces.get(linkType);
-    if (interfaceId === undefined) {
-      interfaceId = interfaces.size;
-      interfaces.set(linkType, interfaceId);
-      sink.addInterface(interfaceId, {
-        linkType,
-        fcsLength: 0,
-        snaplen: 0,
-        name: `NetMon media type 0x${media.toString(16)}`,
-        tsResolution: hdr.minor >= 3 ? "100ns" : "us",
-        tsDigits: hdr.minor >= 3 ? 7 : 6,
-      });
-    }
-    rec.interfaceId = interfaceId;
+    rec.interfaceId =
+      noPacket === undefined && linkType !== undefined
+        ? interfaceFor(linkType, linkType, `NetMon media type 0x${media.toString(16)}`)
+        : interfaceFor(0x10000 | media, LINKTYPE_NETMON_NO_PACKET, `NetMon ${FRAME_RECORDS[media] ?? `media type 0x${media.toString(16)}`} records (no packet)`);
     setUnixNs(rec, hdr.minor >= 3 ? filetimeToUnixNs(tv.getBigUint64(6, true)) : startNs + delta100ns * 100n);
     rec.capturedLength = data.length;
     rec.originalLength = origLen;
@@ -257,8 +277,9 @@ async function readNetmon(input: ByteSource, sink: RecordSink, opts: ReadOptions
     if (packets % 4096 === 0) opts.onProgress?.(offset, packets);
   }
   opts.onProgress?.(input.size, packets);
-  if (special.size > 0) notes.push(`skipped records without packets: ${[...special].map(([k, n]) => `${n} ${k}`).join(", ")}`);
-  if (unsupported > 0) notes.push(`skipped ${unsupported} frames of media types Parallax cannot decode`);
+  const tally = (m: Map<string, number>) => [...m].map(([k, n]) => `${n} ${k}`).join(", ");
+  if (skipped.size > 0) notes.push(`skipped records without packets: ${tally(skipped)}`);
+  if (kept.size > 0) notes.push(`frames without a decodable packet, kept so frame numbers match Wireshark's: ${tally(kept)}`);
   return { format, notes };
 }
 
