@@ -154,8 +154,9 @@ async function main(): Promise<void> {
     line(`tshark -T fields (6 fields)${total > TSHARK_LIMIT ? `, -c ${TSHARK_LIMIT}` : ""}`, tsharkPackets, tsharkSeconds, (size * tsharkPackets) / total, `${(ours / rate(tsharkPackets, tsharkSeconds)).toFixed(0)}x faster`);
     line("capinfos FILE (counts only)", total, capinfosSeconds, size, `${(ours / rate(total, capinfosSeconds)).toFixed(1)}x as fast`);
     const perPacket = (bytes: number) => (bytes / m.packets).toFixed(1);
-    // The reader holds its current slice and one read ahead (source-cursor.ts).
-    const readBuffer = Math.min(2 * SLICE_BYTES, 2 * size);
+    // The reader can hold three slices at once (source-cursor.ts): the current one, the next
+    // one it has received, and the one being read ahead.
+    const readBuffer = Math.min(3 * SLICE_BYTES, size);
     console.log(
       `memory per packet (heap + ArrayBuffers above the start): table columns ${perPacket(memory.columnBytes)} B, ` +
         `table after GC ${perPacket(memory.retainedBytes)} B, live peak while reading ${perPacket(memory.peakBytes)} B ` +
