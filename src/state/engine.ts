@@ -6,7 +6,7 @@ import type { MatchWorkerApi } from "../worker-api/match-api";
 import { tableBuffers } from "../worker-api/transfer";
 import { comparedPair, useCaptures } from "./captures";
 import { track } from "./busy";
-import { useDiff } from "./diff";
+import { noOverrides, useDiff } from "./diff";
 import { useView } from "./view";
 
 let nextCaptureId = 1;
@@ -72,7 +72,7 @@ async function readCapture(file: File): Promise<void> {
       summary,
       progress: { bytesRead: file.size, packets: summary.packets },
     });
-    recompute();
+    recompute(true);
   } catch (err) {
     useCaptures.getState().update(id, { status: "failed", failure: err instanceof Error ? err.message : String(err) });
   } finally {
@@ -98,7 +98,7 @@ export function removeCapture(id: number): void {
   }
   useCaptures.getState().remove(id);
   void match().removeCapture(id);
-  recompute();
+  recompute(true);
 }
 
 /** Puts B before A (when the comparison says they look reversed). */
@@ -106,32 +106,36 @@ export function swapComparedPair(): void {
   const pair = useDiff.getState().pair;
   if (!pair) return;
   useCaptures.getState().swap(pair[0], pair[1]);
-  recompute();
+  recompute(true);
 }
 
 export function moveCapture(id: number, delta: number): void {
   useCaptures.getState().move(id, delta);
-  recompute();
+  recompute(true);
 }
 
 /**
- * Recomputes the diff of the compared pair with the current overrides. Called after any
- * change of captures, order or overrides; a reply for an older version is ignored.
+ * Recomputes the diff of the compared pair with the current overrides; a reply for an older
+ * version is ignored. `pairChangesOnly` (after captures were opened, closed or moved): only
+ * when that changed which two captures are compared. A new pair starts without overrides
+ * (they name the old pair's flows and clock).
  */
-export function recompute(): void {
+export function recompute(pairChangesOnly = false): void {
   const pair = comparedPair(useCaptures.getState().entries);
   const diff = useDiff.getState();
   const version = diff.version + 1;
   if (!pair) {
-    useDiff.setState({ status: "idle", version, pair: null, overview: null, failure: null });
+    useDiff.setState({ status: "idle", version, pair: null, overview: null, failure: null, overrides: noOverrides });
     if (useView.getState().page !== "captures") useView.getState().show("captures");
     return;
   }
   const ids: [number, number] = [pair[0].id, pair[1].id];
   const samePair = diff.pair?.[0] === ids[0] && diff.pair?.[1] === ids[1];
-  useDiff.setState({ status: "computing", version, pair: ids, failure: null });
+  if (samePair && pairChangesOnly) return;
+  const overrides = samePair ? diff.overrides : noOverrides;
+  useDiff.setState({ status: "computing", version, pair: ids, failure: null, overrides });
   if (!samePair) useView.setState({ page: "overview", sessionId: null, selectedRow: null });
-  track(match().diff(version, ids[0], ids[1], diff.overrides)).then(
+  track(match().diff(version, ids[0], ids[1], overrides)).then(
     (overview) => {
       if (useDiff.getState().version !== version) return;
       useDiff.setState({ status: "ready", overview });
