@@ -18,6 +18,7 @@ import { readPacketTable } from "../src/core/model/packet-table-builder";
 import { TcpFlag } from "../src/core/model/packet-table";
 import { CapturePairBuilder, payloadBytes } from "../src/core/testing/craft";
 
+// Mapped ports stay clear of tunnel ports (VXLAN 4789, GENEVE 6081): the decoder would unwrap those.
 const SEGMENTS_PER_TRANSFER = 900;
 
 /** Deterministic pseudo-random numbers in [0, 1). */
@@ -61,7 +62,7 @@ function makePair(dir: string, packets: number): void {
   }
   const queries = Math.floor((packets - transfers * SEGMENTS_PER_TRANSFER) / 2);
   for (let q = 0; q < queries; q++) {
-    const s = pair.session({ client: `192.168.200.${q % 250}:${10000 + (q % 50000)}`, server: "10.1.1.53:53" }, { client: `203.0.113.250:${2000 + (q % 60000)}`, server: "198.51.100.53:53" });
+    const s = pair.session({ client: `192.168.200.${q % 250}:${10000 + (q % 50000)}`, server: "10.1.1.53:53" }, { client: `203.0.113.250:${20000 + (q % 40000)}`, server: "198.51.100.53:53" });
     const t = (q / queries) * 60;
     s.c2s(t, { udp: { payload: payloadBytes(40, q * 2 + 1) } }, path());
     s.s2c(t + 0.025, { udp: { payload: payloadBytes(120, q * 2 + 2) } }, path());
