@@ -194,7 +194,12 @@ const AlignedRowCells = memo(function AlignedRowCells({ row }: { row: AlignedRow
           {row.direction === "c2s" ? "→ " : "← "}
           {row.status}
         </div>
-        <div className="cell num" style={{ width: 90 }} data-testid="owd">
+        <div
+          className="cell num"
+          style={{ width: 90 }}
+          data-testid="owd"
+          title={row.aboveMinMs === null ? undefined : `${formatMs(row.aboveMinMs)} ms above this direction's minimum`}
+        >
           {formatMs(row.owdMs)}
         </div>
       </div>

@@ -125,6 +125,8 @@ export interface AlignedRow {
   direction: "c2s" | "s2c";
   /** One-way delay A→B or B→A in ms under the clock model; null when one side is missing. */
   owdMs: number | null;
+  /** owdMs minus its direction's minimum: does not depend on the clock-offset assumption. */
+  aboveMinMs: number | null;
   a: PacketCells | null;
   b: PacketCells | null;
   /** Fields that differ between the copies beyond the session's stable rewrites. */

@@ -194,6 +194,7 @@ export class MatchService implements MatchWorkerApi {
       status: statusName(rows.status[r], rows.flags[r]),
       direction: rows.direction[r] === Direction.CLIENT_TO_SERVER ? "c2s" : "s2c",
       owdMs: Number.isNaN(owd) ? null : owd,
+      aboveMinMs: Number.isNaN(rows.aboveMinMs[r]) ? null : rows.aboveMinMs[r],
       a: frameA ? packetCells(cur.a.table, frameA - 1) : null,
       b: frameB ? packetCells(cur.b.table, frameB - 1) : null,
       changedFields: changedFields.map((f) => ({ ...f })),
