@@ -62,7 +62,10 @@ function makePair(dir: string, packets: number): void {
   }
   const queries = Math.floor((packets - transfers * SEGMENTS_PER_TRANSFER) / 2);
   for (let q = 0; q < queries; q++) {
-    const s = pair.session({ client: `192.168.200.${q % 250}:${10000 + (q % 50000)}`, server: "10.1.1.53:53" }, { client: `203.0.113.250:${20000 + (q % 40000)}`, server: "198.51.100.53:53" });
+    const s = pair.session(
+      { client: `192.168.${200 + Math.floor(q / 50000)}.${q % 250}:${10000 + (q % 50000)}`, server: "10.1.1.53:53" },
+      { client: `203.0.113.${250 - Math.floor(q / 40000)}:${20000 + (q % 40000)}`, server: "198.51.100.53:53" },
+    );
     const t = (q / queries) * 60;
     s.c2s(t, { udp: { payload: payloadBytes(40, q * 2 + 1) } }, path());
     s.s2c(t + 0.025, { udp: { payload: payloadBytes(120, q * 2 + 2) } }, path());
