@@ -73,6 +73,54 @@ describe("parallax info", () => {
     expect(JSON.parse(notCapture.stdout).errors[0].message).toMatch(/^not a capture file: first bytes 2f 2f .*\(looks like text\)/);
   });
 
+  describe("--utc-offset: the zone of NetMon 2.0-2.2 files, whose times are local with no zone", () => {
+    /** First and last time of a tshark frames file (fixtures/windows/regenerate-expected.sh) as ISO 8601 with 6 digits. */
+    function span(framesFile: string): [string, string] {
+      const times = readFileSync(join(repo, "fixtures/expected/windows", framesFile), "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => line.split(" ")[1])
+        .sort((a, b) => (BigInt(a.replace(".", "")) < BigInt(b.replace(".", "")) ? -1 : 1));
+      return [iso(times[0], 6), iso(times[times.length - 1], 6)];
+    }
+    const netmon = (name: string) => join(repo, "fixtures/windows", name);
+
+    it("reads the times in the given zone, as tshark does with TZ set to it", () => {
+      const [first, last] = span("netmon-2.1-media.cap.utc+0530.frames.txt");
+      const run = parallax("info", "--json", "--utc-offset", "+05:30", netmon("netmon-2.1-media.cap"));
+      expect(run.code).toBe(0);
+      const info = JSON.parse(run.stdout);
+      expect([info.firstTime, info.lastTime]).toEqual([first, last]);
+      expect(info.notes).toContain("times are local time of the capturing machine; read with the given zone UTC+05:30");
+
+      // West of UTC, written with '=', across midnight and the year boundary.
+      const [first2, last2] = span("netmon-2.2-process.cap.utc-0800.frames.txt");
+      const west = JSON.parse(parallax("info", "--json", "--utc-offset=-08:00", netmon("netmon-2.2-process.cap")).stdout);
+      expect([west.firstTime, west.lastTime]).toEqual([first2, last2]);
+    });
+
+    it("without it, reads the times as UTC and says so; files with UTC times ignore it", () => {
+      const [first, last] = span("netmon-2.1-media.cap.frames.txt");
+      const run = parallax("info", netmon("netmon-2.1-media.cap"));
+      expect(run.stdout).toContain(`First:       ${first}`);
+      expect(run.stdout).toContain(`Last:        ${last}`);
+      expect(run.stdout).toMatch(/Note: +times are the capturing machine's local time with no zone recorded; shown as if UTC/);
+      const utc = parallax("info", "--json", netmon("netmon-2.3-utc.cap"));
+      const shifted = parallax("info", "--json", "--utc-offset", "-03:00", netmon("netmon-2.3-utc.cap"), fixture("le-nsec.pcap"));
+      expect(shifted.stdout.split("\n")[0]).toBe(utc.stdout.split("\n")[0]);
+      expect(JSON.parse(shifted.stdout.split("\n")[1]).firstTime).toBe(iso(expected("le-nsec.pcap").get("first")!, 9));
+    });
+
+    it("refuses a value that is not an offset, and a missing value", () => {
+      for (const args of [["--utc-offset", "5:30"], ["--utc-offset=+25:00"], ["--utc-offset"]]) {
+        const run = parallax("info", netmon("netmon-2.1-media.cap"), ...args);
+        expect(run.code).toBe(2);
+        expect(run.stderr).toMatch(/^parallax info: --utc-offset needs ±HH:MM/);
+        expect(run.stdout).toBe("");
+      }
+    });
+  });
+
   it.skipIf(!haveSharedCaptures)("reads a gzip pcapng from ../shared like capinfos", () => {
     const name = "formats/challenge01_ooo_stream.pcapng.gz";
     const run = parallax("info", "--json", join(sharedCaptures, name));

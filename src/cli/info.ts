@@ -1,8 +1,15 @@
-// `parallax info FILE... [--json]`: format, link types, packet count, time span, bytes and
-// read errors of each capture file, as text or as one JSON object per file.
+// `parallax info FILE... [--json] [--utc-offset ±HH:MM]`: format, link types, packet count, time
+// span, bytes and read errors of each capture file, as text or as one JSON object per file.
+//
+// --utc-offset gives the zone of captures that record local time without one (NetMon 2.0-2.2).
+// Wireshark has no such option: it reads those times in the zone of the machine that opens the
+// file (TZ). Without the option Parallax reads them as if they were UTC and says so in the notes;
+// files that carry UTC times ignore it.
 
 import { captureInfo, durationSeconds, isoTime, type CaptureInfo } from "../core/formats/capture-info";
 import { linkTypeName } from "../core/formats/link-types";
+import type { ReadOptions } from "../core/formats/types";
+import { parseUtcOffset, UTC_OFFSET_SYNTAX } from "../core/formats/utc-offset";
 import { openFileSource } from "./node-source";
 
 interface InfoJson {
@@ -64,20 +71,48 @@ function toText(info: CaptureInfo): string {
   return lines.join("\n");
 }
 
+const USAGE = `usage: parallax info FILE... [--json] [--utc-offset ±HH:MM]
+  --utc-offset  zone of files that record local time with no zone (NetMon 2.0-2.2): ${UTC_OFFSET_SYNTAX}`;
+
+interface InfoArgs {
+  json: boolean;
+  files: string[];
+  readOptions: ReadOptions;
+}
+
+/** The command line, or the message saying what is wrong with it. */
+function parseArgs(args: string[]): InfoArgs | string {
+  const parsed: InfoArgs = { json: false, files: [], readOptions: {} };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--json") {
+      parsed.json = true;
+    } else if (arg === "--utc-offset" || arg.startsWith("--utc-offset=")) {
+      const value = arg === "--utc-offset" ? args[++i] : arg.slice("--utc-offset=".length);
+      const minutes = value === undefined ? undefined : parseUtcOffset(value);
+      if (minutes === undefined) return `--utc-offset needs ${UTC_OFFSET_SYNTAX}${value === undefined ? "" : `, not "${value}"`}`;
+      parsed.readOptions.localTimeOffsetMinutes = minutes;
+    } else {
+      parsed.files.push(arg);
+    }
+  }
+  return parsed.files.length === 0 ? "no file given" : parsed;
+}
+
 export async function runInfo(args: string[]): Promise<number> {
-  const json = args.includes("--json");
-  const files = args.filter((a) => a !== "--json");
-  if (files.length === 0) {
-    process.stderr.write("usage: parallax info FILE... [--json]\n");
+  const parsed = parseArgs(args);
+  if (typeof parsed === "string") {
+    process.stderr.write(`parallax info: ${parsed}\n${USAGE}\n`);
     return 2;
   }
+  const { json, files, readOptions } = parsed;
   let failed = false;
   for (const [i, path] of files.entries()) {
     let info: CaptureInfo;
     try {
       const source = await openFileSource(path);
       try {
-        info = await captureInfo(source);
+        info = await captureInfo(source, readOptions);
       } finally {
         await source.close();
       }

@@ -1,6 +1,7 @@
 // Reads Microsoft Network Monitor 2.x capture files (.cap), frame by frame through their frame table.
 // Layout as described by Wireshark's reader: https://gitlab.com/wireshark/wireshark/-/blob/master/wiretap/netmon.c
 import type { ByteSource, CaptureFormat, FormatReader, PacketRecord, ReadOptions, RecordSink } from "./types";
+import { formatUtcOffset } from "./utc-offset";
 import { filetimeToUnixNs, setUnixNs, systemTimeToUnixMs } from "./windows-time";
 
 const FILE_HEADER_SIZE = 128;
@@ -117,12 +118,6 @@ function parseHeader(h: DataView): FileHeader {
   };
 }
 
-function formatOffset(minutes: number): string {
-  const sign = minutes < 0 ? "-" : "+";
-  const abs = Math.abs(minutes);
-  return `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
-}
-
 async function readNetmon(input: ByteSource, sink: RecordSink, opts: ReadOptions): Promise<{ format: CaptureFormat; notes: string[] }> {
   const format: CaptureFormat = "netmon";
   const notes: string[] = [];
@@ -147,7 +142,7 @@ async function readNetmon(input: ByteSource, sink: RecordSink, opts: ReadOptions
     notes.push(
       opts.localTimeOffsetMinutes === undefined
         ? "times are the capturing machine's local time with no zone recorded; shown as if UTC (set the capture's time zone to correct them)"
-        : `times are local time of the capturing machine; read with the given zone UTC${formatOffset(localOffsetMin)}`,
+        : `times are local time of the capturing machine; read with the given zone UTC${formatUtcOffset(localOffsetMin)}`,
     );
   }
   const startNs = BigInt(hdr.startUnixMs - localOffsetMin * 60_000) * 1_000_000n;
