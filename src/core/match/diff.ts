@@ -157,8 +157,6 @@ export function diffCaptures(a: PacketTable, b: PacketTable, options: DiffOption
   const bucketsB = bucketRows(b.count, nSessions, plan.sessionOfB, plan.directionOfB, timeB);
   const matchA = new Int32Array(a.count).fill(-1);
   const matchB = new Int32Array(b.count).fill(-1);
-  const duplicateA = new Uint8Array(a.count);
-  const duplicateB = new Uint8Array(b.count);
   const pairs = new PairList();
   const mappedB = new Float64Array(b.count);
 
@@ -171,7 +169,7 @@ export function diffCaptures(a: PacketTable, b: PacketTable, options: DiffOption
     if (d === Direction.CLIENT_TO_SERVER) pairs.push(senderRow, receiverRow, s, d, segmented, false);
     else pairs.push(receiverRow, senderRow, s, d, segmented, false);
   };
-  const paired = plan.plans.filter((p) => p.pair !== null || (p.flowA >= 0 && p.flowB >= 0));
+  const paired = plan.plans.filter((p) => p.pair !== null);
 
   // Phase 1: exact identities; then copies of an already matched identity are duplicates.
   for (const p of paired) {
@@ -187,7 +185,6 @@ export function diffCaptures(a: PacketTable, b: PacketTable, options: DiffOption
         const original = firstCopy.get(exactR[r]);
         if (original === ABSENT) continue;
         receiver.match[r] = original;
-        (receiver.table === a ? duplicateA : duplicateB)[r] = 1;
         if (d === Direction.CLIENT_TO_SERVER) pairs.push(original, r, p.id, d, false, true);
         else pairs.push(r, original, p.id, d, false, true);
       }
@@ -361,13 +358,23 @@ export function diffCaptures(a: PacketTable, b: PacketTable, options: DiffOption
   for (const p of plan.plans) {
     const isPaired = p.flowA >= 0 && p.flowB >= 0;
     const crosses = isPaired || p.towardOther;
-    const retransmitted = new Map<string, number>();
     for (const d of [0, 1]) {
       for (const capture of [0, 1] as const) {
         const rows = (capture === 0 ? bucketsA : bucketsB)[p.id * 2 + d];
         const match = capture === 0 ? matchA : matchB;
         const table = capture === 0 ? a : b;
         const senderCapture = d === Direction.CLIENT_TO_SERVER ? 0 : 1;
+        // How many times each TCP data segment had been sent before, to name retransmissions.
+        const sentBefore = new Map<number, number>();
+        const earlier = new Map<number, number>();
+        if (capture === senderCapture) {
+          for (const row of rows) {
+            if (table.columns.protocol[row] !== 6 || table.columns.payloadLength[row] === 0) continue;
+            const n = sentBefore.get(table.columns.seq[row]) ?? 0;
+            sentBefore.set(table.columns.seq[row], n + 1);
+            if (n > 0) earlier.set(row, n);
+          }
+        }
         for (const row of rows) {
           if (match[row] !== -1) continue;
           const t = capture === 0 ? timeA[row] : mappedB[row];
@@ -386,13 +393,8 @@ export function diffCaptures(a: PacketTable, b: PacketTable, options: DiffOption
           if (status === RowStatus.LOST) counts.lost++;
           else if (status === RowStatus.INJECTED) counts.injected++;
           else counts.outsideWindow++;
-          let detail: string | undefined;
-          if (status === RowStatus.LOST && table.columns.protocol[row] === 6 && table.columns.payloadLength[row] > 0) {
-            const key = `${d}:${table.columns.seq[row]}`;
-            const n = (retransmitted.get(key) ?? 0) + 1;
-            retransmitted.set(key, n);
-            if (n > 1) detail = `retransmission ${n - 1} of the segment at seq ${table.columns.seq[row]}`;
-          }
+          const before = status === RowStatus.LOST ? earlier.get(row) : undefined;
+          const detail = before ? `retransmission ${before} of the segment at seq ${table.columns.seq[row]}` : undefined;
           events.push({ kind, session: p.id, direction: directionName(d), frames: [{ capture, frame: row + 1 }], ...(detail ? { detail } : {}) });
         }
       }
