@@ -30,7 +30,7 @@ function epoch(text: string): [number, number] {
   return [Number(sec), Number(frac.padEnd(9, "0"))];
 }
 
-const formatOfCapinfos: Record<string, string> = { pcap: "pcap", nsecpcap: "pcap-nsec", pcapng: "pcapng" };
+const formatOfCapinfos: Record<string, string> = { pcap: "pcap", nsecpcap: "pcap-nsec", modpcap: "pcap-modified", pcapng: "pcapng" };
 
 async function readAll(bytes: Uint8Array, name: string) {
   const interfaces: CaptureInterfaceInfo[] = [];

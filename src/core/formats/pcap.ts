@@ -1,5 +1,7 @@
-// Reader for classic libpcap files (microsecond and nanosecond magic, either byte order).
-// Spec: https://www.tcpdump.org/manpages/pcap-savefile.5.txt and draft-ietf-opsawg-pcap.
+// Reader for classic libpcap files (microsecond and nanosecond magic, either byte order; also the
+// "modified" format of Alexey Kuznetzov's patched libpcap, as Wireshark reads it).
+// Spec: https://www.tcpdump.org/manpages/pcap-savefile.5.txt and draft-ietf-opsawg-pcap;
+// modified records: https://gitlab.com/wireshark/wireshark/-/blob/master/wiretap/libpcap.h (pcaprec_modified_hdr).
 
 import { linkTypeName } from "./link-types";
 import { MAX_RECORD_BYTES, normaliseTime, SourceCursor } from "./source-cursor";
@@ -7,18 +9,23 @@ import type { ByteSource, CaptureFormat, FormatReader, PacketRecord, ReadOptions
 
 const FILE_HEADER = 24;
 const RECORD_HEADER = 16;
+/** Kuznetzov's records add u32 ifindex, u16 protocol, u8 packet type and a pad byte to the usual 16. */
+const MODIFIED_RECORD_HEADER = 24;
 const MAGIC_USEC = 0xa1b2c3d4;
 const MAGIC_NSEC = 0xa1b23c4d;
+const MAGIC_MODIFIED = 0xa1b2cd34;
 
 /** Bit 26 of the link-type field says bits 28-31 hold the FCS length in 16-bit words. */
 const FCS_PRESENT = 0x04000000;
 
-function magicOf(head: Uint8Array): { le: boolean; nsec: boolean } | undefined {
+function magicOf(head: Uint8Array): { le: boolean; nsec: boolean; modified: boolean } | undefined {
   if (head.length < 4) return undefined;
   const view = new DataView(head.buffer, head.byteOffset, 4);
   for (const le of [true, false]) {
     const magic = view.getUint32(0, le);
-    if (magic === MAGIC_USEC || magic === MAGIC_NSEC) return { le, nsec: magic === MAGIC_NSEC };
+    if (magic === MAGIC_USEC || magic === MAGIC_NSEC || magic === MAGIC_MODIFIED) {
+      return { le, nsec: magic === MAGIC_NSEC, modified: magic === MAGIC_MODIFIED };
+    }
   }
   return undefined;
 }
@@ -38,7 +45,7 @@ async function readPcap(input: ByteSource, sink: RecordSink, opts: ReadOptions) 
 
   await cur.fill(FILE_HEADER, 0);
   const magic = magicOf(cur.bytes);
-  const format: CaptureFormat = magic?.nsec ? "pcap-nsec" : "pcap";
+  const format: CaptureFormat = magic?.nsec ? "pcap-nsec" : magic?.modified ? "pcap-modified" : "pcap";
   if (!magic) {
     report(0, "not a pcap file (bad magic number)", true);
     return { format, notes: [] };
@@ -48,6 +55,8 @@ async function readPcap(input: ByteSource, sink: RecordSink, opts: ReadOptions) 
     return { format, notes: [] };
   }
   const { le, nsec } = magic;
+  // The extra fields (interface index, protocol, packet type) are skipped, as Wireshark does.
+  const recordHeader = magic.modified ? MODIFIED_RECORD_HEADER : RECORD_HEADER;
   const header = cur.view;
   const major = header.getUint16(4, le);
   if (major !== 2) {
@@ -87,9 +96,9 @@ async function readPcap(input: ByteSource, sink: RecordSink, opts: ReadOptions) 
     const end = bytes.length;
     const base = cur.base;
     let p = cur.pos;
-    while (p + RECORD_HEADER <= end) {
+    while (p + recordHeader <= end) {
       const caplen = view.getUint32(p + 8, le);
-      const next = p + RECORD_HEADER + caplen;
+      const next = p + recordHeader + caplen;
       if (next > end || caplen > MAX_RECORD_BYTES) break;
       rec.tsSec = view.getUint32(p, le);
       rec.tsNsec = view.getUint32(p + 4, le) * fractionScale;
@@ -98,15 +107,15 @@ async function readPcap(input: ByteSource, sink: RecordSink, opts: ReadOptions) 
       }
       rec.capturedLength = caplen;
       rec.originalLength = view.getUint32(p + 12, le);
-      rec.data = bytes.subarray(p + RECORD_HEADER, next);
+      rec.data = bytes.subarray(p + recordHeader, next);
       rec.fileOffset = base + p;
       sink.record(rec);
       packets++;
       p = next;
     }
     cur.pos = p;
-    let need = RECORD_HEADER;
-    if (cur.available >= RECORD_HEADER) {
+    let need = recordHeader;
+    if (cur.available >= recordHeader) {
       const caplen = view.getUint32(p + 8, le);
       if (caplen > MAX_RECORD_BYTES) {
         report(cur.offset, `absurd captured length ${caplen} in record header`, true);
@@ -117,11 +126,11 @@ async function readPcap(input: ByteSource, sink: RecordSink, opts: ReadOptions) 
     if (await cur.fill(need, packets)) continue;
     const left = cur.available;
     if (left === 0) break;
-    if (left < RECORD_HEADER) {
-      report(cur.offset, `truncated record header (${left} of ${RECORD_HEADER} bytes at end of file)`, true);
+    if (left < recordHeader) {
+      report(cur.offset, `truncated record header (${left} of ${recordHeader} bytes at end of file)`, true);
     } else {
       const len = cur.view.getUint32(cur.pos + 8, le);
-      report(cur.offset, `record of ${len} bytes runs past the end of the file (${left - RECORD_HEADER} bytes left)`, true);
+      report(cur.offset, `record of ${len} bytes runs past the end of the file (${left - recordHeader} bytes left)`, true);
     }
     break;
   }

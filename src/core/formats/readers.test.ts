@@ -31,6 +31,29 @@ async function read(bytes: Uint8Array, name = "test", opts: ReadOptions = {}) {
 }
 
 describe("pcap", () => {
+  it("reads Kuznetzov's modified libpcap in both byte orders: 24-byte record headers, frame bytes after them", async () => {
+    for (const name of ["modified-le.pcap", "modified-be.pcap"]) {
+      const { summary, interfaces, errors, records } = await read(fixture(name), name);
+      expect([summary.format, errors]).toEqual(["pcap-modified", []]);
+      expect(interfaces).toEqual([{ linkType: 1, fcsLength: 0, snaplen: 65535, tsResolution: "us", tsDigits: 6 }]);
+      // Record k starts after the 24-byte file header and k records of 24 header bytes + data.
+      expect(records.map((r) => r.offset)).toEqual([24, 128, 232, 306]);
+      records.forEach((r, i) => {
+        expect(r.data.slice(0, 6)).toEqual([2, 0, 0, 0, 0, 2]);
+        expect(new TextDecoder().decode(Uint8Array.from(r.data.slice(42, 49)))).toBe(`frame ${i + 1}`);
+      });
+    }
+  });
+
+  it("reports a modified libpcap record header cut short, against its 24 bytes", async () => {
+    const cut = fixture("modified-le.pcap").subarray(0, 306 + 20);
+    const { records, errors } = await read(cut, "cut.pcap");
+    expect(records).toHaveLength(3);
+    expect(errors).toEqual([
+      { file: "cut.pcap", offset: 306, frame: 4, fatal: true, message: "truncated record header (20 of 24 bytes at end of file)" },
+    ]);
+  });
+
   it("reads the FCS length from the link-type field's FCS bits (generator: F bit, 2 words)", async () => {
     const { interfaces, errors } = await read(fixture("fcs-bits.pcap"));
     expect(interfaces).toEqual([{ linkType: 1, fcsLength: 4, snaplen: 262144, tsResolution: "us", tsDigits: 6 }]);

@@ -80,6 +80,8 @@ export interface RecordSink {
 export type CaptureFormat =
   | "pcap"
   | "pcap-nsec"
+  /** libpcap with Kuznetzov's 24-byte record headers (magic 0xa1b2cd34). */
+  | "pcap-modified"
   | "pcapng"
   | "netmon"
   | "etl";
