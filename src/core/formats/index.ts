@@ -16,7 +16,7 @@ import { isZstd, unzstdSource } from "./zstd";
 export const formatReaders: FormatReader[] = [pcapReader, pcapngReader, netmonReader, etlReader];
 
 /** Bytes handed to sniff(): enough for ETL, whose first record marker sits at 0x4A. */
-const HEAD_BYTES = 128;
+export const SNIFF_HEAD_BYTES = 128;
 
 /** Reads a capture file into `sink`. Never rejects on bad input (only when aborted). */
 export async function openCapture(source: ByteSource, sink: RecordSink, opts: ReadOptions = {}): Promise<ReadSummary> {
@@ -54,12 +54,12 @@ export async function openCapture(source: ByteSource, sink: RecordSink, opts: Re
   try {
     let input = source;
     let stream: DecompressedSource | undefined;
-    let head = await source.read(0, HEAD_BYTES);
+    let head = await source.read(0, SNIFF_HEAD_BYTES);
     const compression: Compression = isGzip(head) ? "gzip" : isZstd(head) ? "zstd" : "none";
     summary.compression = compression;
     if (compression !== "none") {
       stream = compression === "gzip" ? gunzipSource(source) : unzstdSource(source);
-      head = await stream.read(0, HEAD_BYTES);
+      head = await stream.read(0, SNIFF_HEAD_BYTES);
       input = replayingHead(stream, head);
     }
     const reader = formatReaders.find((r) => r.sniff(head));
@@ -97,7 +97,7 @@ function replayingHead(stream: ByteSource, head: Uint8Array): ByteSource {
     async read(offset, length) {
       if (offset >= head.length) return stream.read(offset, length);
       const fromHead = head.subarray(offset, Math.min(head.length, offset + length));
-      if (fromHead.length === length || head.length < HEAD_BYTES) return fromHead;
+      if (fromHead.length === length || head.length < SNIFF_HEAD_BYTES) return fromHead;
       const rest = await stream.read(head.length, length - fromHead.length);
       const out = new Uint8Array(fromHead.length + rest.length);
       out.set(fromHead);
