@@ -2,7 +2,11 @@
 // answers the UI with only what is on screen (a page of sessions, a page of aligned rows,
 // one packet's details). Every reply carries the diff `version` it was computed from so
 // the UI drops replies that a newer diff made stale.
+import type { PacketCells } from "../core/export/packet-cells";
+import type { FieldLine } from "../core/match/field-diff";
 import type { PacketTable } from "../core/model/packet-table";
+
+export type { FieldLine, PacketCells };
 
 /** What the user changed about the matcher's view of the pair. */
 export interface DiffOverrides {
@@ -107,17 +111,6 @@ export type RowStatus =
   | "outside-window"
   | "one-sided";
 
-/** Wireshark's packet-list columns for one copy of a packet. */
-export interface PacketCells {
-  frame: number;
-  /** Seconds since the capture's first packet, 6 decimals. */
-  time: string;
-  source: string;
-  destination: string;
-  protocol: string;
-  length: number;
-  info: string;
-}
 
 export interface AlignedRow {
   index: number;
@@ -153,18 +146,6 @@ export interface SessionDetail {
   rewriteList: Array<{ field: string; direction: string; from: string; to: string }>;
 }
 
-/** One dissected field, flattened depth-first. */
-export interface FieldLine {
-  depth: number;
-  /** Wireshark field name, e.g. "ip.ttl". */
-  name: string;
-  label: string;
-  /** Byte range in the frame; length 0 when the field has no bytes of its own. */
-  offset: number;
-  length: number;
-  /** Differs from the other copy. */
-  changed: boolean;
-}
 
 export interface PacketCopy {
   capture: 0 | 1;

@@ -5,7 +5,7 @@ import { diffCaptures } from "../core/match/diff";
 import { Direction, RowFlag, RowStatus, type DiffEvent, type DiffResult, type FieldDiff } from "../core/match/types";
 import type { PacketTable } from "../core/model/packet-table";
 import { blobSource } from "./blob-source";
-import { compareDissections } from "./field-diff";
+import { compareDissections } from "../core/match/field-diff";
 import { readFrames } from "./frame-bytes";
 import type {
   AlignedPage,
@@ -21,10 +21,10 @@ import type {
   SessionQuery,
   SessionRow,
 } from "./match-api";
-import { packetCells } from "./packet-cells";
+import { packetCells } from "../core/export/packet-cells";
 import { dissectFrame } from "../core/decode/dissect";
 import { isProblem, querySessions, sessionRows } from "./session-rows";
-import { wiresharkFilter } from "./wireshark-filter";
+import { wiresharkFilter } from "../core/filter/wireshark-filter";
 
 interface Capture {
   table: PacketTable;

@@ -1,8 +1,20 @@
 // Wireshark's packet-list columns (No., Time, Source, Destination, Protocol, Length, Info)
-// for one row of a PacketTable, computed for the rows on screen only.
-import { infoLine, protocolName, tcpContext, type TcpContext } from "../core/decode/info";
-import type { PacketTable } from "../core/model/packet-table";
-import type { PacketCells } from "./match-api";
+// for one row of a PacketTable, computed for the rows on screen only (the app's diff view;
+// an export that lists packets the way Wireshark does would use the same cells).
+import { infoLine, protocolName, tcpContext, type TcpContext } from "../decode/info";
+import type { PacketTable } from "../model/packet-table";
+
+/** Wireshark's packet-list columns for one copy of a packet. */
+export interface PacketCells {
+  frame: number;
+  /** Seconds since the capture's first packet, 6 decimals. */
+  time: string;
+  source: string;
+  destination: string;
+  protocol: string;
+  length: number;
+  info: string;
+}
 
 /** Relative sequence numbers and scaled windows need per-connection context: built once per table, on first use. */
 const tcpOf = new WeakMap<PacketTable, TcpContext>();

@@ -1,16 +1,19 @@
 // Compares the dissections of two copies of one packet for the details pane: a field differs
 // when the other copy has no field of that name at that occurrence, or a different value.
 // Bytes are marked inside differing fields, position by position.
-import type { FieldLine } from "./match-api";
+import type { FieldNode } from "../decode/field-tree";
 
-/** The shape of a dissected field the comparison needs (see src/core/decode/dissect.ts). */
-export interface DissectedField {
+/** One dissected field, flattened depth-first, as the details pane lists it. */
+export interface FieldLine {
+  depth: number;
+  /** Wireshark field name, e.g. "ip.ttl". */
   name: string;
   label: string;
-  value?: unknown;
+  /** Byte range in the frame; length 0 when the field has no bytes of its own. */
   offset: number;
   length: number;
-  children?: DissectedField[];
+  /** Differs from the other copy. */
+  changed: boolean;
 }
 
 interface Flat extends FieldLine {
@@ -19,10 +22,10 @@ interface Flat extends FieldLine {
   key: string;
 }
 
-function flatten(fields: DissectedField[]): Flat[] {
+function flatten(fields: FieldNode[]): Flat[] {
   const out: Flat[] = [];
   const seen = new Map<string, number>();
-  const walk = (list: DissectedField[], depth: number) => {
+  const walk = (list: FieldNode[], depth: number) => {
     for (const f of list) {
       const n = seen.get(f.name) ?? 0;
       seen.set(f.name, n + 1);
@@ -58,8 +61,8 @@ function leaves(list: Flat[]): Flat[] {
 
 /** Marks what differs between copy `a` and copy `b`; either may be absent (a lost packet). */
 export function compareDissections(
-  a: { fields: DissectedField[]; bytes: Uint8Array } | null,
-  b: { fields: DissectedField[]; bytes: Uint8Array } | null,
+  a: { fields: FieldNode[]; bytes: Uint8Array } | null,
+  b: { fields: FieldNode[]; bytes: Uint8Array } | null,
 ): [ComparedCopy | null, ComparedCopy | null] {
   const fa = a ? flatten(a.fields) : [];
   const fb = b ? flatten(b.fields) : [];

@@ -2,16 +2,16 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createCaptureService } from "./capture-service";
+import { memorySource } from "../formats/memory-source";
+import { readPacketTable } from "../model/packet-table-builder";
 import { packetCells } from "./packet-cells";
 
-const root = join(__dirname, "../..");
+const root = join(__dirname, "../../..");
 
 describe("packet cells", () => {
   for (const side of ["client", "server"]) {
     it(`match tshark's columns for the first 400 frames of the demo ${side} capture`, async () => {
-      const file = new File([readFileSync(join(root, "public/demo", `${side}.pcap`))], `${side}.pcap`);
-      const { table } = await createCaptureService().read(1, file, () => {});
+      const table = await readPacketTable(memorySource(readFileSync(join(root, "public/demo", `${side}.pcap`)), `${side}.pcap`));
       const lines = readFileSync(join(root, "fixtures/expected/app", `demo-${side}.packet-list.txt`), "utf8").trim().split("\n");
       expect(lines).toHaveLength(400);
       let tcpRows = 0;

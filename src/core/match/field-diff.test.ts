@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { compareDissections, type DissectedField } from "./field-diff";
+import type { FieldNode } from "../decode/field-tree";
+import { compareDissections } from "./field-diff";
 
 // Two copies of an IPv4 header fragment: NAT changed the source and TTL; B also carries an extra option.
-const ipA: DissectedField[] = [
+const ipA: FieldNode[] = [
   {
     name: "ip",
     label: "Internet Protocol Version 4",
@@ -15,7 +16,7 @@ const ipA: DissectedField[] = [
     ],
   },
 ];
-const ipB: DissectedField[] = [
+const ipB: FieldNode[] = [
   {
     name: "ip",
     label: "Internet Protocol Version 4",
