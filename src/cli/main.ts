@@ -1,7 +1,7 @@
 // Entry of the `parallax` command: dispatches to one module per subcommand.
 
 const USAGE = `usage:
-  parallax info FILE... [--json]
+  parallax info FILE... [--json] [--utc-offset ±HH:MM]
   parallax diff A B [--offset SECONDS] [--skew PPM] [--json FILE|-] [--packets]`;
 
 type Command = (args: string[]) => Promise<number>;
