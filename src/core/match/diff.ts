@@ -134,7 +134,17 @@ function protocolOf(kind: string): Session["protocol"] {
   return kind === "tcp" || kind === "udp" || kind === "icmp" || kind === "icmpv6" ? kind : "other";
 }
 
-export function diffCaptures(a: PacketTable, b: PacketTable, options: DiffOptions = {}): DiffResult {
+/**
+ * The table with its columns in an object of fixed shape: a columns object filled by keyed
+ * stores can sit in V8's dictionary mode, which makes every column read several times slower.
+ */
+function withFastColumns(t: PacketTable): PacketTable {
+  return { ...t, columns: { ...t.columns } };
+}
+
+export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: DiffOptions = {}): DiffResult {
+  const a = withFastColumns(tableA);
+  const b = withFastColumns(tableB);
   const flowsA = buildFlowTable(a);
   const flowsB = buildFlowTable(b);
   const origin = firstSecond(a, b);
