@@ -52,8 +52,9 @@ function vote(
     if (seen === ABSENT) owner.set(key, row);
     else if (seen !== AMBIGUOUS && flowsB.flowOfRow[seen] !== f) owner.set(key, AMBIGUOUS);
   }
-  // Per A flow, its candidates by B flow (small integer keys: no boxed composite ids).
-  const byA: (Map<number, Candidate> | undefined)[] = new Array(flowsA.flows.length);
+  // Per A flow, its first candidate directly, others by B flow (small integer keys: no boxed composite ids).
+  const primary: (Candidate | undefined)[] = new Array(flowsA.flows.length);
+  const others: (Map<number, Candidate> | undefined)[] = new Array(flowsA.flows.length);
   const all: Candidate[] = [];
   for (let row = 0; row < flowsA.flowOfRow.length; row++) {
     const fa = flowsA.flowOfRow[row];
@@ -61,13 +62,19 @@ function vote(
     const rowB = owner.get(keyA(row));
     if (rowB < 0) continue;
     const fb = flowsB.flowOfRow[rowB];
-    let mine = byA[fa];
-    if (!mine) byA[fa] = mine = new Map();
-    let c = mine.get(fb);
+    let c = primary[fa];
     if (!c) {
-      c = { a: fa, b: fb, same: 0, opposite: 0 };
-      mine.set(fb, c);
+      c = primary[fa] = { a: fa, b: fb, same: 0, opposite: 0 };
       all.push(c);
+    } else if (c.b !== fb) {
+      let mine = others[fa];
+      if (!mine) others[fa] = mine = new Map();
+      c = mine.get(fb);
+      if (!c) {
+        c = { a: fa, b: fb, same: 0, opposite: 0 };
+        mine.set(fb, c);
+        all.push(c);
+      }
     }
     if (flowsA.directionOfRow[row] === flowsB.directionOfRow[rowB]) c.same++;
     else c.opposite++;
