@@ -1,13 +1,14 @@
 // The aligned diff of one session: one row per packet identity, A's frame left, B's right,
 // status and one-way delay between. Virtualised with fixed row heights; rows are paged from
-// the match worker. Keys: ↑/↓ move, n/N jump to the next/previous problem.
+// the match worker in the order it sorted them (time, or one-way delay: click the OWD header).
+// Keys: ↑/↓ move, n/N jump to the next/previous problem in the listed order.
 import { memo, useCallback, useEffect, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useDiff } from "../state/diff";
 import { match } from "../state/engine";
 import { track } from "../state/busy";
 import { useView } from "../state/view";
-import type { AlignedRow, PacketCells } from "../worker-api/match-api";
+import type { AlignedOrder, AlignedRow, PacketCells, RowPosition } from "../worker-api/match-api";
 import { formatMs } from "./format";
 import { usePages } from "./usePages";
 
@@ -27,6 +28,12 @@ const COLUMN_WIDTHS = Object.fromEntries(SIDE_COLUMNS.map((c) => [`--w-${c.key}`
 const MIDDLE_WIDTH = 200;
 const WIDTH = SIDE_WIDTH * 2 + MIDDLE_WIDTH;
 
+/** Clicking the OWD header cycles: time order → largest delay first → smallest first → time order. */
+function nextOrder(order: AlignedOrder): AlignedOrder {
+  if (order.by === "time") return { by: "delay", descending: true };
+  return order.descending ? { by: "delay", descending: false } : { by: "time", descending: false };
+}
+
 /** Which packet-list cell shows a changed field: addresses and the frame length have their own, the rest is in Info. */
 function cellOfField(field: string): keyof PacketCells {
   if (field === "ip.src" || field === "ipv6.src" || field === "src-address") return "source";
@@ -40,9 +47,13 @@ export function DiffTable({ sessionId }: { sessionId: number }) {
   const ready = useDiff((s) => s.status === "ready");
   const selected = useView((s) => s.selectedRow);
   const selectRow = useView((s) => s.selectRow);
+  const order = useView((s) => s.rowOrder);
+  const setRowOrder = useView((s) => s.setRowOrder);
   const scroller = useRef<HTMLDivElement>(null);
   const [total, setTotal] = useState(0);
   const [hint, setHint] = useState<string | null>(null);
+  /** Position of the keyboard cursor in the listed order (the selected row's, once known). */
+  const [cursor, setCursor] = useState<number | null>(null);
 
   const virtualizer = useVirtualizer({
     count: total,
@@ -55,53 +66,70 @@ export function DiffTable({ sessionId }: { sessionId: number }) {
   });
   const items = virtualizer.getVirtualItems();
   const fetchPage = useCallback(
-    (offset: number, limit: number) => match().getAlignedRows(version, sessionId, offset, limit),
-    [version, sessionId],
+    (offset: number, limit: number) => match().getAlignedRows(version, sessionId, offset, limit, order),
+    [version, sessionId, order],
   );
   const pages = usePages<AlignedRow>(
-    `${version}|${sessionId}`,
+    `${version}|${sessionId}|${order.by}|${order.descending}`,
     ready ? fetchPage : null,
     items[0]?.index ?? 0,
     items[items.length - 1]?.index ?? 0,
   );
   useEffect(() => setTotal(pages.total ?? 0), [pages.total]);
 
-  // A row selected before the rows arrived (from the URL) is brought into view once they do.
+  // A row selected before the rows arrived (from the URL, in time order, where position is
+  // the index) is brought into view once they do.
   const hasRows = total > 0;
   useEffect(() => {
     const row = useView.getState().selectedRow;
-    if (hasRows && row !== null) virtualizer.scrollToIndex(row, { align: "center" });
+    if (hasRows && row !== null && useView.getState().rowOrder.by === "time" && !useView.getState().rowOrder.descending) {
+      setCursor(row);
+      virtualizer.scrollToIndex(row, { align: "center" });
+    }
   }, [hasRows, virtualizer]);
 
-  const go = (row: number) => {
-    selectRow(row);
-    virtualizer.scrollToIndex(row, { align: "auto" });
+  // A new order lists the rows elsewhere: the cursor starts again from the top.
+  useEffect(() => {
+    setCursor(null);
+    virtualizer.scrollToOffset(0);
+  }, [order, virtualizer]);
+
+  const go = (to: RowPosition) => {
+    setCursor(to.position);
+    selectRow(to.index);
+    virtualizer.scrollToIndex(to.position, { align: "auto" });
   };
 
   const jumpToProblem = (direction: 1 | -1) => {
-    const from = selected ?? (direction === 1 ? -1 : total);
-    track(match().findProblem(version, sessionId, from, direction)).then((row) => {
-      if (row >= 0) {
+    const from = cursor ?? (direction === 1 ? -1 : total);
+    track(match().findProblem(version, sessionId, from, direction, order)).then((found) => {
+      if (found) {
         setHint(null);
-        go(row);
+        go(found);
       } else setHint(direction === 1 ? "no further problem" : "no earlier problem");
     });
   };
 
   // One handler for all rows (rows come and go with every scroll step).
   const onRowClick = (e: MouseEvent) => {
-    const index = (e.target as HTMLElement).closest<HTMLElement>("[data-index]")?.dataset.index;
-    if (index === undefined) return;
-    selectRow(Number(index));
+    const position = (e.target as HTMLElement).closest<HTMLElement>("[data-index]")?.dataset.index;
+    if (position === undefined) return;
+    const row = pages.row(Number(position));
+    if (!row) return;
+    setCursor(Number(position));
+    selectRow(row.index);
     scroller.current?.focus();
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
       e.preventDefault();
-      const delta = e.key === "ArrowDown" ? 1 : -1;
-      const next = Math.min(total - 1, Math.max(0, (selected ?? -1) + delta));
-      if (total > 0) go(next);
+      if (total === 0) return;
+      const position = Math.min(total - 1, Math.max(0, (cursor ?? -1) + (e.key === "ArrowDown" ? 1 : -1)));
+      const row = pages.row(position);
+      // Held-down keys can outrun the pages: the worker says which row is listed there.
+      if (row) go({ position, index: row.index });
+      else track(match().rowAt(version, sessionId, position, order)).then((found) => found && go(found));
     } else if (e.key === "n" || e.key === "N") {
       e.preventDefault();
       jumpToProblem(e.key === "n" ? 1 : -1);
@@ -140,8 +168,16 @@ export function DiffTable({ sessionId }: { sessionId: number }) {
             <div className="cell" style={{ width: 110 }}>
               Status
             </div>
-            <div className="cell num" style={{ width: 90 }} title="one-way delay in ms under the clock model">
-              OWD ms
+            <div
+              className="cell num sortable"
+              style={{ width: 90 }}
+              title="one-way delay in ms under the clock model; click to sort (largest first, smallest first, time order)"
+              data-testid="sort-owd"
+              role="columnheader"
+              aria-sort={order.by === "delay" ? (order.descending ? "descending" : "ascending") : "none"}
+              onClick={() => setRowOrder(nextOrder(order))}
+            >
+              {order.by === "delay" ? (order.descending ? "▼ " : "▲ ") : ""}OWD ms
             </div>
           </div>
           <SideHeader label="B" />
@@ -154,10 +190,11 @@ export function DiffTable({ sessionId }: { sessionId: number }) {
               <div
                 key={item.key}
                 role="row"
-                className={`row${item.index % 2 ? " odd" : ""}${row ? ` problem-${row.status}` : ""}${selected === item.index ? " selected" : ""}`}
+                className={`row${item.index % 2 ? " odd" : ""}${row ? ` problem-${row.status}` : ""}${row && selected === row.index ? " selected" : ""}`}
                 data-testid="aligned-row"
                 data-status={row?.status}
                 data-index={item.index}
+                data-row={row?.index}
                 style={{ transform: `translateY(${item.start - ROW_HEIGHT}px)`, height: ROW_HEIGHT, width: WIDTH }}
               >
                 {row && <AlignedRowCells row={row} />}

@@ -1,5 +1,5 @@
 // One session: both sides' endpoints with their Wireshark filters, manual pair/unpair, the
-// aligned diff table and the packet details of the selected row.
+// delay-over-time chart, the aligned diff table and the packet details of the selected row.
 import { useEffect, useState } from "react";
 import { useDiff } from "../state/diff";
 import { match, recompute } from "../state/engine";
@@ -7,6 +7,7 @@ import { track } from "../state/busy";
 import { useView } from "../state/view";
 import type { OneSidedSession, SessionDetail } from "../worker-api/match-api";
 import { ClockControls } from "./Overview";
+import { DelayChart } from "./DelayChart";
 import { DiffTable } from "./DiffTable";
 import { PacketDetailsPane } from "./PacketDetails";
 
@@ -64,6 +65,7 @@ export function SessionView() {
           </div>
         )}
       </div>
+      <DelayChart sessionId={sessionId} />
       <div className="split">
         <DiffTable sessionId={sessionId} />
         <PacketDetailsPane sessionId={sessionId} />

@@ -3,10 +3,12 @@
 // one packet's details). Every reply carries the diff `version` it was computed from so
 // the UI drops replies that a newer diff made stale.
 import type { PacketCells } from "../core/export/packet-cells";
+import type { DelaySeries } from "../core/match/delay-series";
 import type { FieldLine } from "../core/match/field-diff";
+import type { AlignedOrder } from "../core/match/row-order";
 import type { PacketTable } from "../core/model/packet-table";
 
-export type { FieldLine, PacketCells };
+export type { AlignedOrder, DelaySeries, FieldLine, PacketCells };
 
 /** What the user changed about the matcher's view of the pair. */
 export interface DiffOverrides {
@@ -132,8 +134,22 @@ export interface AlignedPage {
   version: number;
   sessionId: number;
   total: number;
+  /** Position of rows[0] in the requested order. */
   offset: number;
   rows: AlignedRow[];
+}
+
+/** The delay-over-time chart of one session, and the clock model its delays rest on. */
+export interface DelayChart extends DelaySeries {
+  version: number;
+  sessionId: number;
+  clock: ClockSummary;
+}
+
+/** A row found by position in an order: where it is listed, and its aligned index (AlignedRow.index). */
+export interface RowPosition {
+  position: number;
+  index: number;
 }
 
 export interface SessionDetail {
@@ -178,9 +194,15 @@ export interface MatchWorkerApi {
   diff(version: number, a: number, b: number, overrides: DiffOverrides): Promise<DiffOverview>;
   getSessions(version: number, query: SessionQuery, offset: number, limit: number): Promise<SessionPage>;
   getSession(version: number, sessionId: number): Promise<SessionDetail>;
-  getAlignedRows(version: number, sessionId: number, offset: number, limit: number): Promise<AlignedPage>;
-  /** Next (direction 1) or previous (-1) row index after `from` whose status is a problem; -1 if none. */
-  findProblem(version: number, sessionId: number, from: number, direction: 1 | -1): Promise<number>;
+  /** Rows at positions offset .. offset+limit-1 of the session listed in `order` (sorted in the worker). */
+  getAlignedRows(version: number, sessionId: number, offset: number, limit: number, order: AlignedOrder): Promise<AlignedPage>;
+  /** The row listed at `position` in `order`; null past the end. */
+  rowAt(version: number, sessionId: number, position: number, order: AlignedOrder): Promise<RowPosition | null>;
+  /** Next (direction 1) or previous (-1) problem row after position `from` in `order`; null if none. */
+  findProblem(version: number, sessionId: number, from: number, direction: 1 | -1, order: AlignedOrder): Promise<RowPosition | null>;
+  /** The session's delay-over-time chart, thinned in the worker to about `width` pixel columns. */
+  getDelayChart(version: number, sessionId: number, width: number): Promise<DelayChart>;
+  /** Both copies of aligned row `rowIndex` (AlignedRow.index, whatever the order). */
   getPacketDetails(version: number, sessionId: number, rowIndex: number): Promise<PacketDetails>;
   /** Sessions seen only in `capture`, candidates for a manual pairing (at most `limit`). */
   oneSidedSessions(version: number, capture: 0 | 1, limit: number): Promise<OneSidedSession[]>;

@@ -5,16 +5,21 @@ import { diffCaptures } from "../core/match/diff";
 import { Direction, RowFlag, RowStatus, type DiffEvent, type DiffResult, type FieldDiff } from "../core/match/types";
 import type { PacketTable } from "../core/model/packet-table";
 import { blobSource } from "./blob-source";
+import { delaySeries } from "../core/match/delay-series";
 import { compareDissections } from "../core/match/field-diff";
+import { alignedOrder, type AlignedOrder } from "../core/match/row-order";
 import { readFrames } from "./frame-bytes";
 import type {
   AlignedPage,
   AlignedRow,
+  ClockSummary,
+  DelayChart,
   DiffOverrides,
   DiffOverview,
   MatchWorkerApi,
   OneSidedSession,
   PacketDetails,
+  RowPosition,
   RowStatus as RowStatusName,
   SessionDetail,
   SessionPage,
@@ -42,6 +47,8 @@ interface Current {
   order: { key: string; indexes: number[] } | null;
   /** Events by "capture:frame" of the frames they name. */
   eventsByFrame: Map<string, DiffEvent[]>;
+  /** The last aligned-row order asked for (session, order), kept for the pages that follow. */
+  rowOrder: { key: string; indexes: Uint32Array } | null;
 }
 
 /** Thrown for a request made against a diff that has been replaced; the UI drops it anyway. */
@@ -86,6 +93,11 @@ function indexEvents(events: DiffEvent[]): Map<string, DiffEvent[]> {
   return map;
 }
 
+function clockSummary(result: DiffResult): ClockSummary {
+  const { offsetSeconds, skewPpm, assumption, source } = result.clock;
+  return { offsetSeconds, skewPpm, assumption, source };
+}
+
 export class MatchService implements MatchWorkerApi {
   private captures = new Map<number, Capture>();
   private current: Current | null = null;
@@ -118,16 +130,12 @@ export class MatchService implements MatchWorkerApi {
       sessions: sessionRows(result),
       order: null,
       eventsByFrame: indexEvents(result.events),
+      rowOrder: null,
     };
     return {
       version,
       findings: result.findings.map((f) => ({ severity: f.severity, title: f.title, text: f.text, sessions: f.sessions })),
-      clock: {
-        offsetSeconds: result.clock.offsetSeconds,
-        skewPpm: result.clock.skewPpm,
-        assumption: result.clock.assumption,
-        source: result.clock.source,
-      },
+      clock: clockSummary(result),
       sessionCount: result.sessions.length,
       reversed: result.reversed,
     };
@@ -163,14 +171,31 @@ export class MatchService implements MatchWorkerApi {
     };
   }
 
-  async getAlignedRows(version: number, sessionId: number, offset: number, limit: number): Promise<AlignedPage> {
+  /** Session-relative row indexes in `order`, sorted once per (session, order). */
+  private ordered(cur: Current, sessionId: number, order: AlignedOrder): Uint32Array {
+    const key = `${sessionId}|${order.by}|${order.descending}`;
+    if (cur.rowOrder?.key !== key) cur.rowOrder = { key, indexes: alignedOrder(cur.result.rows, sessionId, order) };
+    return cur.rowOrder.indexes;
+  }
+
+  async getAlignedRows(version: number, sessionId: number, offset: number, limit: number, order: AlignedOrder): Promise<AlignedPage> {
     const cur = this.at(version);
-    const { rows } = cur.result;
-    const start = rows.sessionRowStart[sessionId];
-    const total = rows.sessionRowStart[sessionId + 1] - start;
+    const start = cur.result.rows.sessionRowStart[sessionId];
+    const indexes = this.ordered(cur, sessionId, order);
     const out: AlignedRow[] = [];
-    for (let i = offset; i < Math.min(total, offset + limit); i++) out.push(this.alignedRow(cur, i, start + i));
-    return { version, sessionId, total, offset, rows: out };
+    for (let p = offset; p < Math.min(indexes.length, offset + limit); p++) out.push(this.alignedRow(cur, indexes[p], start + indexes[p]));
+    return { version, sessionId, total: indexes.length, offset, rows: out };
+  }
+
+  async rowAt(version: number, sessionId: number, position: number, order: AlignedOrder): Promise<RowPosition | null> {
+    const indexes = this.ordered(this.at(version), sessionId, order);
+    return position >= 0 && position < indexes.length ? { position, index: indexes[position] } : null;
+  }
+
+  async getDelayChart(version: number, sessionId: number, width: number): Promise<DelayChart> {
+    const cur = this.at(version);
+    const series = delaySeries(cur.result, cur.a.table, cur.b.table, sessionId, width);
+    return { version, sessionId, clock: clockSummary(cur.result), ...series };
   }
 
   private alignedRow(cur: Current, index: number, r: number): AlignedRow {
@@ -202,14 +227,16 @@ export class MatchService implements MatchWorkerApi {
     };
   }
 
-  async findProblem(version: number, sessionId: number, from: number, direction: 1 | -1): Promise<number> {
-    const { rows } = this.at(version).result;
+  async findProblem(version: number, sessionId: number, from: number, direction: 1 | -1, order: AlignedOrder): Promise<RowPosition | null> {
+    const cur = this.at(version);
+    const { rows } = cur.result;
     const start = rows.sessionRowStart[sessionId];
-    const total = rows.sessionRowStart[sessionId + 1] - start;
-    for (let i = from + direction; i >= 0 && i < total; i += direction) {
-      if (isProblem(rows.status[start + i], rows.flags[start + i])) return i;
+    const indexes = this.ordered(cur, sessionId, order);
+    for (let p = from + direction; p >= 0 && p < indexes.length; p += direction) {
+      const r = start + indexes[p];
+      if (isProblem(rows.status[r], rows.flags[r])) return { position: p, index: indexes[p] };
     }
-    return -1;
+    return null;
   }
 
   async getPacketDetails(version: number, sessionId: number, rowIndex: number): Promise<PacketDetails> {
