@@ -49,8 +49,17 @@ export const OPTIONAL_COLUMN_TYPES: { readonly [K in keyof OptionalColumns]-?: {
 export const COLUMN_NAMES = Object.keys(COLUMN_TYPES) as (keyof PacketColumns)[];
 export const OPTIONAL_COLUMN_NAMES = Object.keys(OPTIONAL_COLUMN_TYPES) as (keyof OptionalColumns)[];
 
+/**
+ * An object with every column's key, to be filled with arrays. It is cloned from the
+ * COLUMN_TYPES literal because adding 28 keys one by one would push V8 into dictionary mode,
+ * which made every `c.tsSec[r]`-style access a hash lookup (decode took 25-40% more CPU).
+ */
+export function columnsObject(): Record<keyof PacketColumns, ColumnArray> {
+  return { ...COLUMN_TYPES } as unknown as Record<keyof PacketColumns, ColumnArray>;
+}
+
 export function allocateColumns(rows: number): PacketColumns {
-  const columns = {} as Record<keyof PacketColumns, ColumnArray>;
+  const columns = columnsObject();
   for (const name of COLUMN_NAMES) columns[name] = new COLUMN_TYPES[name](rows);
   return columns as unknown as PacketColumns;
 }

@@ -7,7 +7,7 @@ import type { ByteSource, CaptureInterfaceInfo, PacketRecord, ReadError, ReadOpt
 import { openCapture } from "../formats/index";
 import type { OptionalColumns, PacketColumns, PacketTable, SparseFacts } from "./packet-table";
 import { PacketFlag } from "./packet-table";
-import { allocateColumns, allocateOptional, COLUMN_NAMES, COLUMN_TYPES, OPTIONAL_COLUMN_NAMES, type ColumnArray } from "./column-spec";
+import { allocateColumns, allocateOptional, columnsObject, COLUMN_NAMES, COLUMN_TYPES, OPTIONAL_COLUMN_NAMES, type ColumnArray } from "./column-spec";
 import { AddressInterner } from "../decode/addresses";
 import { Frame, noOptionalColumns } from "../decode/frame";
 import { byLinkType, type LayerDecoder } from "../decode/registry";
@@ -118,7 +118,7 @@ export class PacketTableBuilder implements RecordSink {
     this.chunks.length = 0;
     f.release(allocateColumns(0));
     const count = this.count;
-    const columns = {} as Record<keyof PacketColumns, ColumnArray>;
+    const columns = columnsObject();
     const chunkColumns = chunks.map((chunk) => chunk.columns as unknown as Record<string, unknown>);
     // Without any truncated row, originalLength stays an alias of capturedLength.
     if (!this.lengthsDiffer) for (const chunk of chunkColumns) chunk.originalLength = undefined;
