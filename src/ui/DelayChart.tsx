@@ -13,6 +13,9 @@ import { formatCount, formatMs } from "./format";
 /** Fixed: the chart's box never changes height when its data arrives (no layout jump). */
 const PLOT_HEIGHT = 130;
 const COLOURS = { c2s: "#1f6feb", s2c: "#d9730d", lost: "#d1242f" };
+/** Mid greys read on the light and the dark theme alike, so a theme switch needs no redraw. */
+const AXIS_TEXT = "#7d8894";
+const GRID = "rgba(128, 138, 150, 0.28)";
 
 /** Points only: a line between two packets' delays would claim delays nobody measured. */
 const pointsOnly = (stroke: string, size: number, scale: string, label: string): uPlot.Series => ({
@@ -24,8 +27,8 @@ const pointsOnly = (stroke: string, size: number, scale: string, label: string):
   points: { show: true, size, stroke, fill: stroke },
 });
 
-function plotOptions(width: number, text: string, grid: string): uPlot.Options {
-  const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font: "11px system-ui, sans-serif" };
+function plotOptions(width: number): uPlot.Options {
+  const axis = { stroke: AXIS_TEXT, grid: { stroke: GRID, width: 1 }, ticks: { stroke: GRID, width: 1 }, font: "11px system-ui, sans-serif" };
   return {
     width,
     height: PLOT_HEIGHT,
@@ -81,9 +84,8 @@ export function DelayChart({ sessionId }: { sessionId: number }) {
   useEffect(() => {
     const el = box.current;
     if (!el || !chart || chart.sessionId !== sessionId || width === 0) return;
-    const style = getComputedStyle(el);
     const plot = new uPlot(
-      plotOptions(width, style.getPropertyValue("--muted").trim() || "#5b6570", style.getPropertyValue("--border").trim() || "#d5d9e0"),
+      plotOptions(width),
       [chart.time, chart.delayC2S, chart.delayS2C, chart.lostC2S, chart.lostS2C] as uPlot.AlignedData,
       el,
     );
