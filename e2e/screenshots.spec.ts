@@ -30,6 +30,15 @@ test("main views, light and dark", async ({ page }) => {
   await expect(page.locator('[data-testid="aligned-row"].selected')).toBeVisible();
   await page.screenshot({ path: join(out, "session-lost.png") });
 
+  // S7's view: the delay chart, and the rows sorted by one-way delay, largest first.
+  await page.getByTestId("sort-owd").click();
+  await idle(page);
+  await expect(page.getByTestId("delay-chart")).toHaveAttribute("data-state", "ready");
+  await page.screenshot({ path: join(out, "session-delay-sorted.png") });
+  await page.getByTestId("sort-owd").click();
+  await page.getByTestId("sort-owd").click();
+  await idle(page);
+
   await page.getByTestId("aligned-row").first().click();
   await idle(page);
   await page.screenshot({ path: join(out, "packet-details.png") });

@@ -1,5 +1,6 @@
-// The overview of a comparison: findings in plain words, the clock model (with the user's
-// override), and the sessions table with its quick filter.
+// The overview of a comparison: findings in plain words (in a block of fixed height, scrolled
+// when long), the clock model (with the user's override), and the sessions table with its
+// quick filter.
 import { useState } from "react";
 import { useDiff } from "../state/diff";
 import { recompute, swapComparedPair } from "../state/engine";
@@ -38,7 +39,7 @@ export function Overview() {
             {overview.findings.length === 0 && <li>No findings.</li>}
           </ul>
         ) : (
-          <span className="muted">Comparing…</span>
+          <FindingsSkeleton />
         )}
       </div>
       <div className="toolbar">
@@ -58,6 +59,18 @@ export function Overview() {
         <ClockControls />
       </div>
       <SessionsTable />
+    </div>
+  );
+}
+
+/** Stands in for the findings while the comparison runs; the block has a fixed height either way (no layout jump). */
+function FindingsSkeleton() {
+  return (
+    <div className="findings-skeleton" aria-busy="true">
+      <span className="muted">Comparing…</span>
+      {[72, 55, 64, 40].map((width) => (
+        <div key={width} className="skeleton-line" style={{ width: `${width}%` }} />
+      ))}
     </div>
   );
 }

@@ -53,17 +53,12 @@ export function SessionView() {
             <SideLine key={side} side={side as 0 | 1} detail={detail} />
           ))}
         </div>
-        {detail && detail.evidence.length > 0 && (
-          <div className="muted" data-testid="session-evidence" title={detail.evidence.join("\n")}>
-            Paired on: {detail.evidence.join(" · ")}
-          </div>
-        )}
-        {detail && (detail.rewriteList.length > 0 || detail.notes.length > 0) && (
-          <div className="muted" data-testid="session-rewrites">
-            {detail.rewriteList.map((r) => `${r.field} ${r.direction === "client-to-server" ? "c→s" : "s→c"}: ${r.from} → ${r.to}`).join(" · ")}
-            {detail.notes.length > 0 ? ` · ${detail.notes.join(" · ")}` : ""}
-          </div>
-        )}
+        <div className="muted session-line" data-testid="session-evidence" title={detail?.evidence.join("\n")}>
+          {detail && detail.evidence.length > 0 ? `Paired on: ${detail.evidence.join(" · ")}` : ""}
+        </div>
+        <div className="muted session-line" data-testid="session-rewrites" title={detail ? rewritesText(detail) : undefined}>
+          {detail ? rewritesText(detail) : ""}
+        </div>
       </div>
       <DelayChart sessionId={sessionId} />
       <div className="split">
@@ -72,6 +67,11 @@ export function SessionView() {
       </div>
     </div>
   );
+}
+
+function rewritesText(detail: SessionDetail): string {
+  const rewrites = detail.rewriteList.map((r) => `${r.field} ${r.direction === "client-to-server" ? "c→s" : "s→c"}: ${r.from} → ${r.to}`);
+  return [...rewrites, ...detail.notes].join(" · ");
 }
 
 function SideLine({ side, detail }: { side: 0 | 1; detail: SessionDetail | null }) {
