@@ -44,9 +44,13 @@ function largestSharedCapture(): string {
   return files.sort((a, b) => statSync(b).size - statSync(a).size)[0];
 }
 
+/** Bytes of the buffers behind the table's columns, each counted once (columns may share one). */
 function columnBytes(t: PacketTable): number {
-  const arrays = new Set<ArrayBufferView>([...Object.values(t.columns), ...Object.values(t.optional)]);
-  return [...arrays].reduce((n, a) => n + a.byteLength, 0);
+  const buffers = new Map<ArrayBufferLike, number>();
+  for (const a of [...Object.values(t.columns), ...Object.values(t.optional)] as ArrayBufferView[]) {
+    buffers.set(a.buffer, Math.max(buffers.get(a.buffer) ?? 0, a.byteOffset + a.byteLength));
+  }
+  return [...buffers.values()].reduce((n, bytes) => n + bytes, 0);
 }
 
 /**

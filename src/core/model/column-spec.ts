@@ -4,7 +4,7 @@
 import type { OptionalColumns, PacketColumns } from "./packet-table";
 
 export type ColumnArray = Uint8Array | Uint16Array | Uint32Array | Float64Array;
-type ColumnType = { new (length: number): ColumnArray; readonly BYTES_PER_ELEMENT: number };
+type ColumnType = { new (length: number): ColumnArray; new (buffer: ArrayBuffer, byteOffset: number, length: number): ColumnArray; readonly BYTES_PER_ELEMENT: number };
 
 export const COLUMN_TYPES: { readonly [K in keyof PacketColumns]: ColumnType } = {
   tsSec: Uint32Array,

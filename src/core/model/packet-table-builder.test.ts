@@ -56,6 +56,23 @@ describe("PacketTableBuilder", () => {
     expect(t.optional.vlan).toBeUndefined();
   });
 
+  it("lets columns that are zero on every row share one buffer", () => {
+    const b = new PacketTableBuilder();
+    b.addInterface(0, ETH);
+    b.addInterface(1, ETH);
+    // No TCP timestamps anywhere; one interface id differs only on the very last row.
+    for (let i = 0; i < 1500; i++) b.record(record(i, segment(i), undefined, i === 1499 ? 1 : 0));
+    const t = b.finish(facts);
+    const c = t.columns;
+    expect(c.tsVal.buffer).toBe(c.tsEcr.buffer);
+    expect(c.tos.buffer).toBe(c.tsVal.buffer);
+    expect([c.tsVal.length, c.tsEcr.length, c.tos.length]).toEqual([1500, 1500, 1500]);
+    expect(c.tsVal.every((v) => v === 0) && c.tos.every((v) => v === 0)).toBe(true);
+    expect(c.interfaceId.buffer).not.toBe(c.tsVal.buffer);
+    expect(c.interfaceId[1499]).toBe(1);
+    expect(c.seq.buffer).not.toBe(c.tsVal.buffer);
+  });
+
   it("leaves the FCS out of the payload, keeps comments, errors and frames of unknown link types", () => {
     const b = new PacketTableBuilder();
     b.addInterface(0, ETH);

@@ -1,7 +1,8 @@
 // A RecordSink that decodes each record straight into typed-array columns and finishes a
 // PacketTable. Rows go into chunks of growing size (no per-packet objects, no copying while
 // reading); finish() concatenates column by column, freeing each column's chunks as it goes,
-// so peak memory stays near the final table's size.
+// so peak memory stays near the final table's size. Like originalLength (an alias of
+// capturedLength when no frame was cut), columns that are zero on every row share one buffer.
 
 import type { ByteSource, CaptureInterfaceInfo, PacketRecord, ReadError, ReadOptions, ReadSummary, RecordSink } from "../formats/types";
 import { openCapture } from "../formats/index";
@@ -122,8 +123,14 @@ export class PacketTableBuilder implements RecordSink {
     const chunkColumns = chunks.map((chunk) => chunk.columns as unknown as Record<string, unknown>);
     // Without any truncated row, originalLength stays an alias of capturedLength.
     if (!this.lengthsDiffer) for (const chunk of chunkColumns) chunk.originalLength = undefined;
+    const zeroColumns: (keyof PacketColumns)[] = [];
     for (const name of COLUMN_NAMES) {
       if (name === "originalLength" && !this.lengthsDiffer) continue;
+      if (chunks.every((chunk) => allZero(chunk.columns[name], chunk.rows))) {
+        zeroColumns.push(name);
+        for (const chunk of chunkColumns) chunk[name] = undefined;
+        continue;
+      }
       const whole = new COLUMN_TYPES[name](count);
       let at = 0;
       chunks.forEach((chunk, k) => {
@@ -133,6 +140,11 @@ export class PacketTableBuilder implements RecordSink {
         chunkColumns[k][name] = undefined;
       });
       columns[name] = whole;
+    }
+    // Columns with no value at all (no TCP timestamps, one interface, no TCP...) share one zeroed buffer.
+    if (zeroColumns.length > 0) {
+      const zeros = new ArrayBuffer(count * Math.max(...zeroColumns.map((name) => COLUMN_TYPES[name].BYTES_PER_ELEMENT)));
+      for (const name of zeroColumns) columns[name] = new COLUMN_TYPES[name](zeros, 0, count);
     }
     if (!this.lengthsDiffer) columns.originalLength = columns.capturedLength;
     const optional: Record<string, ColumnArray> = {};
@@ -162,6 +174,11 @@ export class PacketTableBuilder implements RecordSink {
       notes: facts.notes,
     };
   }
+}
+
+function allZero(column: ColumnArray, rows: number): boolean {
+  for (let i = 0; i < rows; i++) if (column[i] !== 0) return false;
+  return true;
 }
 
 /** Reads and decodes a whole capture into a PacketTable. */
