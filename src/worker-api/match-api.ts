@@ -6,9 +6,10 @@ import type { PacketCells } from "../core/export/packet-cells";
 import type { DelaySeries } from "../core/match/delay-series";
 import type { FieldLine } from "../core/match/field-diff";
 import type { AlignedOrder } from "../core/match/row-order";
+import type { SessionQuery, SessionRow, SessionSortColumn } from "../core/match/session-rows";
 import type { PacketTable } from "../core/model/packet-table";
 
-export type { AlignedOrder, DelaySeries, FieldLine, PacketCells };
+export type { AlignedOrder, DelaySeries, FieldLine, PacketCells, SessionQuery, SessionRow, SessionSortColumn };
 
 /** What the user changed about the matcher's view of the pair. */
 export interface DiffOverrides {
@@ -44,56 +45,6 @@ export interface DiffOverview {
   sessionCount: number;
   /** A looks like the server side and B like the client side. */
   reversed: boolean;
-}
-
-export type SessionSortColumn =
-  | "id"
-  | "protocol"
-  | "endpointsA"
-  | "endpointsB"
-  | "packetsA"
-  | "packetsB"
-  | "lostC2S"
-  | "lostS2C"
-  | "injected"
-  | "owdC2SMs"
-  | "owdS2CMs"
-  | "rewrites"
-  | "confidence"
-  | "problems";
-
-export interface SessionQuery {
-  sortBy: SessionSortColumn;
-  descending: boolean;
-  /** Case-insensitive text every shown row contains (endpoints, protocol, rewrites). */
-  filter: string;
-}
-
-export interface SessionRow {
-  id: number;
-  protocol: string;
-  /** "client → server" as seen in A / in B; null when the session is not in that capture. */
-  endpointsA: string | null;
-  endpointsB: string | null;
-  /** Flow index of the session in A's and in B's flow table (null when absent), for manual pair/unpair. */
-  flows: [number | null, number | null];
-  /** Why a session is seen on one side only ("entirely-lost", "outside-window", "local"). */
-  oneSided: string | null;
-  manual: boolean;
-  packetsA: number;
-  packetsB: number;
-  lostC2S: number;
-  lostS2C: number;
-  injected: number;
-  /** Median one-way delay per direction in ms; null without matched packets. */
-  owdC2SMs: number | null;
-  owdS2CMs: number | null;
-  /** Stable rewrites in words, e.g. "src 192.168.1.66 → 172.16.5.14, TTL −1". */
-  rewrites: string;
-  /** 0..1. */
-  confidence: number;
-  /** Packets with any problem (lost, injected, duplicated, reordered, modified). */
-  problems: number;
 }
 
 export interface SessionPage {

@@ -28,7 +28,7 @@ import type {
 } from "./match-api";
 import { packetCells } from "../core/export/packet-cells";
 import { dissectFrame } from "../core/decode/dissect";
-import { isProblem, querySessions, sessionRows } from "./session-rows";
+import { isProblem, querySessions, sessionRows } from "../core/match/session-rows";
 import { wiresharkFilter } from "../core/filter/wireshark-filter";
 
 interface Capture {

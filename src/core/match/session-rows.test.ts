@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SessionRow } from "./match-api";
-import { querySessions } from "./session-rows";
+import { querySessions, type SessionRow } from "./session-rows";
 
 function row(id: number, protocol: string, owd: number | null, endpointsB: string | null): SessionRow {
   return {

@@ -1,8 +1,57 @@
 // The sessions table's rows, derived once per diff from the matcher's DiffResult (counts per
 // direction and median delays come from one pass over the aligned rows), then filtered and
 // sorted for each query the UI sends.
-import { Direction, RowFlag, RowStatus, type DiffResult, type Rewrite, type Session } from "../core/match/types";
-import type { SessionQuery, SessionRow } from "./match-api";
+import { Direction, RowFlag, RowStatus, type DiffResult, type Rewrite, type Session } from "./types";
+
+export type SessionSortColumn =
+  | "id"
+  | "protocol"
+  | "endpointsA"
+  | "endpointsB"
+  | "packetsA"
+  | "packetsB"
+  | "lostC2S"
+  | "lostS2C"
+  | "injected"
+  | "owdC2SMs"
+  | "owdS2CMs"
+  | "rewrites"
+  | "confidence"
+  | "problems";
+
+export interface SessionQuery {
+  sortBy: SessionSortColumn;
+  descending: boolean;
+  /** Case-insensitive text every shown row contains (endpoints, protocol, rewrites). */
+  filter: string;
+}
+
+export interface SessionRow {
+  id: number;
+  protocol: string;
+  /** "client → server" as seen in A / in B; null when the session is not in that capture. */
+  endpointsA: string | null;
+  endpointsB: string | null;
+  /** Flow index of the session in A's and in B's flow table (null when absent), for manual pair/unpair. */
+  flows: [number | null, number | null];
+  /** Why a session is seen on one side only ("entirely-lost", "outside-window", "local"). */
+  oneSided: string | null;
+  manual: boolean;
+  packetsA: number;
+  packetsB: number;
+  lostC2S: number;
+  lostS2C: number;
+  injected: number;
+  /** Median one-way delay per direction in ms; null without matched packets. */
+  owdC2SMs: number | null;
+  owdS2CMs: number | null;
+  /** Stable rewrites in words, e.g. "src 192.168.1.66 → 172.16.5.14, TTL −1". */
+  rewrites: string;
+  /** 0..1. */
+  confidence: number;
+  /** Packets with any problem (lost, injected, duplicated, reordered, modified). */
+  problems: number;
+}
 
 const REWRITE_LABELS: Record<string, string> = {
   "src-address": "src",
