@@ -26,11 +26,15 @@ const TSHARK_LIMIT = 200_000;
 interface Measure {
   packets: number;
   seconds: number;
+  /** User + system CPU time of the process (I/O and GC threads included): steadier than wall time on a loaded machine. */
+  cpuSeconds: number;
   /** Heap + ArrayBuffers above the baseline: highest sample while reading, and after GC with the table alive. */
   peakBytes: number;
   retainedBytes: number;
   /** Bytes of the table's typed arrays. */
   columnBytes: number;
+  /** "name bytes-per-row" for each column with its own buffer; "a+b" for columns sharing one. */
+  layout: string[];
 }
 
 function largestSharedCapture(): string {
@@ -51,6 +55,17 @@ function columnBytes(t: PacketTable): number {
     buffers.set(a.buffer, Math.max(buffers.get(a.buffer) ?? 0, a.byteOffset + a.byteLength));
   }
   return [...buffers.values()].reduce((n, bytes) => n + bytes, 0);
+}
+
+function columnLayout(t: PacketTable): string[] {
+  const byBuffer = new Map<ArrayBufferLike, { names: string[]; bytes: number }>();
+  for (const [name, a] of [...Object.entries(t.columns), ...Object.entries(t.optional)] as [string, ArrayBufferView][]) {
+    const entry = byBuffer.get(a.buffer) ?? { names: [], bytes: 0 };
+    entry.names.push(name);
+    entry.bytes = Math.max(entry.bytes, a.byteOffset + a.byteLength);
+    byBuffer.set(a.buffer, entry);
+  }
+  return [...byBuffer.values()].map((e) => `${e.names.join("+")} ${t.count ? +(e.bytes / t.count).toFixed(1) : 0}`);
 }
 
 /**
@@ -74,6 +89,7 @@ async function measure(path: string, sampleMemory: boolean, decode = true): Prom
   const builder = new PacketTableBuilder();
   let count = 0;
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   const summary = await openCapture(source, {
     addInterface: (id, info) => builder.addInterface(id, info),
     error: (err) => builder.error(err),
@@ -91,20 +107,24 @@ async function measure(path: string, sampleMemory: boolean, decode = true): Prom
   }
   const table = builder.finish(summary);
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
   await source.close();
   // Backing stores of dead ArrayBuffers are freed after the collection that finds them.
   gc();
   await new Promise((resolve) => setTimeout(resolve, 100));
   gc();
   const retained = used() - baseline;
-  return { packets: table.count, seconds, peakBytes: peak, retainedBytes: retained, columnBytes: columnBytes(table) };
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  return { packets: table.count, seconds, cpuSeconds, peakBytes: peak, retainedBytes: retained, columnBytes: columnBytes(table), layout: columnLayout(table) };
 }
 
-function timeCommand(command: string, args: string[]): number {
+/** Wall and CPU (user + system, from /usr/bin/time) seconds of a command. */
+function timeCommand(command: string, args: string[]): { seconds: number; cpuSeconds: number } {
   const start = performance.now();
-  const run = spawnSync(command, args, { stdio: ["ignore", "ignore", "ignore"] });
+  const run = spawnSync("/usr/bin/time", ["-f", "%U %S", command, ...args], { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
   if (run.status !== 0) throw new Error(`${command} ${args.join(" ")} failed`);
-  return (performance.now() - start) / 1000;
+  const [user, system] = run.stderr.trim().split("\n").pop()!.split(" ").map(Number);
+  return { seconds: (performance.now() - start) / 1000, cpuSeconds: user + system };
 }
 
 function capinfosCount(path: string): number {
@@ -130,7 +150,7 @@ async function main(): Promise<void> {
       makeTraffic(GENERATED, 1024);
     }
   }
-  const widths = [44, 10, 9, 12, 9, 16];
+  const widths = [44, 10, 9, 9, 12, 14, 9, 13, 13];
   for (const file of files) {
     const size = statSync(file).size;
     const child = (mode: string): Measure => {
@@ -145,18 +165,32 @@ async function main(): Promise<void> {
     const tsharkPackets = Math.min(total, TSHARK_LIMIT);
     const tsharkArgs = ["-r", file, "-T", "fields", "-e", "frame.number", "-e", "ip.src", "-e", "ip.dst", "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "tcp.seq"];
     if (total > TSHARK_LIMIT) tsharkArgs.push("-c", String(TSHARK_LIMIT));
-    const tsharkSeconds = timeCommand("tshark", tsharkArgs);
-    const capinfosSeconds = timeCommand("capinfos", [file]);
+    const tshark = timeCommand("tshark", tsharkArgs);
+    const capinfos = timeCommand("capinfos", [file]);
     const rate = (packets: number, seconds: number) => packets / seconds;
-    const ours = rate(m.packets, m.seconds);
     console.log(`\n${file}: ${(size / 1e6).toFixed(1)} MB, ${total} packets`);
-    console.log(row(["tool", "packets", "seconds", "packets/s", "MB/s", "Parallax is"], widths));
-    const line = (tool: string, packets: number, seconds: number, bytes: number, vs: string) =>
-      console.log(row([tool, packets, seconds.toFixed(2), Math.round(rate(packets, seconds)), (bytes / seconds / 1e6).toFixed(0), vs], widths));
-    line("Parallax read + full decode (Node)", m.packets, m.seconds, size, "");
-    line("  of which: bare read loop (no decode)", total, readOnly.seconds, size, "");
-    line(`tshark -T fields (6 fields)${total > TSHARK_LIMIT ? `, -c ${TSHARK_LIMIT}` : ""}`, tsharkPackets, tsharkSeconds, (size * tsharkPackets) / total, `${(ours / rate(tsharkPackets, tsharkSeconds)).toFixed(0)}x faster`);
-    line("capinfos FILE (counts only)", total, capinfosSeconds, size, `${(ours / rate(total, capinfosSeconds)).toFixed(1)}x as fast`);
+    console.log(row(["tool", "packets", "seconds", "CPU s", "packets/s", "packets/CPU-s", "MB/s", "Parallax (wall)", "Parallax (CPU)"], widths));
+    const line = (tool: string, packets: number, run: { seconds: number; cpuSeconds: number }, bytes: number, vs?: string) =>
+      console.log(
+        row(
+          [
+            tool,
+            packets,
+            run.seconds.toFixed(2),
+            run.cpuSeconds.toFixed(2),
+            Math.round(rate(packets, run.seconds)),
+            Math.round(rate(packets, run.cpuSeconds)),
+            (bytes / run.seconds / 1e6).toFixed(0),
+            vs ? `${(rate(m.packets, m.seconds) / rate(packets, run.seconds)).toFixed(1)}x ${vs}` : "",
+            vs ? `${(rate(m.packets, m.cpuSeconds) / rate(packets, run.cpuSeconds)).toFixed(1)}x ${vs}` : "",
+          ],
+          widths,
+        ),
+      );
+    line("Parallax read + full decode (Node)", m.packets, m, size);
+    line("  of which: bare read loop (no decode)", total, readOnly, size);
+    line(`tshark -T fields (6 fields)${total > TSHARK_LIMIT ? `, -c ${TSHARK_LIMIT}` : ""}`, tsharkPackets, tshark, (size * tsharkPackets) / total, "faster");
+    line("capinfos FILE (counts only)", total, capinfos, size, "as fast");
     const perPacket = (bytes: number) => (bytes / m.packets).toFixed(1);
     // The reader can hold three slices at once (source-cursor.ts): the current one, the next
     // one it has received, and the one being read ahead.
@@ -167,6 +201,7 @@ async function main(): Promise<void> {
         `(${(memory.peakBytes / 2 ** 20).toFixed(1)} MiB), of which the read buffer is at most ${(readBuffer / 2 ** 20).toFixed(0)} MiB: ` +
         `${perPacket(Math.max(0, memory.peakBytes - readBuffer))} B per packet beyond it`,
     );
+    console.log(`table columns, bytes per packet: ${memory.layout.join(", ")}`);
   }
 }
 
