@@ -16,21 +16,17 @@ const SPLICE_SLACK = 4096;
 async function readUntil(source: ByteSource, take: (rec: PacketRecord, index: number) => boolean): Promise<void> {
   const stop = new AbortController();
   let index = 0;
-  try {
-    await openCapture(
-      source,
-      {
-        addInterface: () => {},
-        record: (rec) => {
-          if (!stop.signal.aborted && take(rec, index++)) stop.abort();
-        },
-        error: () => {},
+  await openCapture(
+    source,
+    {
+      addInterface: () => {},
+      record: (rec) => {
+        if (!stop.signal.aborted && take(rec, index++)) stop.abort();
       },
-      { signal: stop.signal },
-    );
-  } catch (err) {
-    if (!stop.signal.aborted) throw err;
-  }
+      error: () => {},
+    },
+    { signal: stop.signal },
+  );
 }
 
 async function splicedFrame(source: ByteSource, t: PacketTable, frame: number): Promise<Uint8Array | null> {

@@ -18,7 +18,10 @@ export const formatReaders: FormatReader[] = [pcapReader, pcapngReader, netmonRe
 /** Bytes handed to sniff(): enough for ETL, whose first record marker sits at 0x4A. */
 export const SNIFF_HEAD_BYTES = 128;
 
-/** Reads a capture file into `sink`. Never rejects on bad input (only when aborted). */
+/**
+ * Reads a capture file into `sink`. Never rejects on bad input; when `opts.signal` aborts, it
+ * stops there and resolves with what was read, noted as cancelled.
+ */
 export async function openCapture(source: ByteSource, sink: RecordSink, opts: ReadOptions = {}): Promise<ReadSummary> {
   const errors: ReadError[] = [];
   let packets = 0;
@@ -80,10 +83,10 @@ export async function openCapture(source: ByteSource, sink: RecordSink, opts: Re
       if (failure) fatal(failure.offset, `${failure.message} (compressed byte ${failure.storedOffset}): the data after it is lost`);
     }
   } catch (e) {
-    if (opts.signal?.aborted) throw e;
     // A reader bug or an I/O failure of the source: keep what was read, say why it stopped.
-    fatal(lastRecordOffset, `read failed: ${e instanceof Error ? e.message : String(e)}`);
+    if (!opts.signal?.aborted) fatal(lastRecordOffset, `read failed: ${e instanceof Error ? e.message : String(e)}`);
   }
+  if (opts.signal?.aborted) summary.notes.push(`reading was cancelled after ${packets} packets: the rest of the file was not read`);
   summary.packets = packets;
   return summary;
 }

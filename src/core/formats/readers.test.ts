@@ -158,11 +158,15 @@ describe("pcap", () => {
     expect(progress[progress.length - 1]).toBe(size);
   });
 
-  it("rejects when aborted instead of reading on", async () => {
+  it("stops when aborted and resolves with what was read, noted as cancelled", async () => {
     const controller = new AbortController();
     controller.abort();
     const bytes = writePcap([{ tsSec: 1, tsNsec: 0, data: new Uint8Array(60) }], { linkType: 1 });
-    await expect(read(bytes, "x", { signal: controller.signal })).rejects.toThrow();
+    const { summary } = await read(bytes, "x", { signal: controller.signal });
+    expect(summary.format).toBe("pcap");
+    expect(summary.packets).toBe(0);
+    expect(summary.errors).toEqual([]);
+    expect(summary.notes).toEqual(["reading was cancelled after 0 packets: the rest of the file was not read"]);
   });
 });
 
