@@ -1,0 +1,133 @@
+// The chain of N captures (S13) on a crafted four-point path (client, firewall inside, firewall
+// outside, server) written as pcap files and read back through the real reader and decoder.
+
+import { describe, expect, it } from "vitest";
+import { memorySource } from "../formats/memory-source";
+import { readPacketTable } from "../model/packet-table-builder";
+import { TcpFlag } from "../model/packet-table";
+import { payloadBytes } from "../testing/craft";
+import { CaptureChainBuilder, type ChainPacket } from "../testing/chain-craft";
+import { TraceFate, diffChain, fateName } from "./chain";
+
+const { SYN, ACK, PSH } = TcpFlag;
+export const FOUR_POINTS = ["client", "fw-inside", "fw-outside", "server"];
+
+/**
+ * One TCP session through a NAT firewall between captures 1 and 2 (0-based). The firewall rewrites
+ * the payload of data segment `changed` (seen changed from capture 2 on), and `dropped` is lost
+ * between capture 2 and capture 3, then retransmitted.
+ */
+export function fourPointChain() {
+  const chain = new CaptureChainBuilder(4, { offsets: [0, 0.3, -1.2, 2], delay: 0.004 });
+  const inside = { client: { addr: "192.168.1.66", port: 46739 }, server: { addr: "10.1.1.7", port: 8080 } };
+  const outside = { client: { addr: "203.0.113.9", port: 61001 }, server: { addr: "10.1.1.7", port: 8080 } };
+  const s = chain.session([inside, inside, outside, outside]);
+  const sent: ChainPacket[] = [];
+  sent.push(s.c2s(0, { seq: 100, flags: SYN, mss: 1460 }));
+  sent.push(s.s2c(0.02, { seq: 900, ack: 101, flags: SYN | ACK, mss: 1460 }));
+  sent.push(s.c2s(0.04, { seq: 101, ack: 901, flags: ACK }));
+  let seq = 101;
+  const data: ChainPacket[] = [];
+  for (let k = 0; k < 6; k++) {
+    const payload = payloadBytes(300, 10 + k);
+    const path = k === 1 ? { change: { from: 2, payload: payloadBytes(300, 99) } } : k === 3 ? { lastPoint: 2 } : {};
+    data.push(s.c2s(0.1 + k * 0.05, { seq, ack: 901, flags: PSH | ACK, payload }, path));
+    seq += 300;
+    sent.push(data[k]);
+    sent.push(s.s2c(0.12 + k * 0.05, { seq: 901, ack: k === 3 ? seq - 300 : seq, flags: ACK }));
+  }
+  const retransmission = s.c2s(0.5, { seq: 101 + 900, ack: 901, flags: PSH | ACK, payload: payloadBytes(300, 13) });
+  sent.push(retransmission, s.s2c(0.52, { seq: 901, ack: seq, flags: ACK }));
+  return { chain, sent, changed: data[1], dropped: data[3], retransmission };
+}
+
+async function tablesOf(chain: CaptureChainBuilder, names: string[]) {
+  return Promise.all(chain.files().map((bytes, k) => readPacketTable(memorySource(bytes, `${names[k]}.pcap`))));
+}
+
+describe("diffChain on a crafted four-point path", () => {
+  it("says one packet was modified between captures 2 and 3 and one lost between captures 3 and 4 (1-based)", async () => {
+    const { chain, sent, changed, dropped } = fourPointChain();
+    const r = diffChain(await tablesOf(chain, FOUR_POINTS));
+
+    expect(r.labels).toEqual(FOUR_POINTS);
+    expect(r.hops.map((h) => [h.from, h.to])).toEqual([[0, 1], [1, 2], [2, 3]]);
+    expect(r.hops.map((h) => [h.counts.lost, h.counts.injected, h.counts.modified])).toEqual([[0, 0, 0], [0, 0, 1], [1, 0, 0]]);
+
+    const frames = (p: ChainPacket) => [0, 1, 2, 3].map((k) => chain.frameNumber(p, k) || null);
+    expect(r.events).toEqual([
+      {
+        kind: "modified",
+        direction: "client-to-server",
+        hop: 1,
+        origin: { capture: 0, frame: chain.frameNumber(changed, 0) },
+        frames: frames(changed),
+        fields: expect.arrayContaining([expect.objectContaining({ field: expect.stringMatching(/payload/) })]),
+      },
+      { kind: "lost", direction: "client-to-server", hop: 2, origin: { capture: 0, frame: chain.frameNumber(dropped, 0) }, frames: [...frames(dropped).slice(0, 3), null] },
+    ]);
+
+    // Every packet is followed from its sending end: all but the dropped one reach the far end.
+    const t = r.traces;
+    expect(t.count).toBe(sent.length);
+    for (let k = 0; k < t.count; k++) {
+      const packet = sent.find((p) => chain.frameNumber(p, t.origin[k]) === t.frames[t.origin[k]][k] && p.direction === t.direction[k]);
+      expect(packet, `trace ${k}`).toBeDefined();
+      expect([0, 1, 2, 3].map((c) => t.frames[c][k] || null)).toEqual(frames(packet!));
+      expect(fateName(t.fate[k])).toBe(packet === dropped ? "lost" : "delivered");
+      expect(t.lastPoint[k]).toBe(packet === dropped ? 2 : t.direction[k] === 0 ? 3 : 0);
+      expect(t.modifiedHops[k]).toBe(packet === changed ? 0b010 : 0);
+    }
+    expect(t.endHop[[...t.fate].indexOf(TraceFate.LOST)]).toBe(2);
+
+    const texts = r.findings.map((f) => f.text);
+    expect(texts).toContain("1 packet lost between capture 3 (fw-outside) and capture 4 (server), client → server");
+    expect(texts).toContain("1 packet modified between capture 2 (fw-inside) and capture 3 (fw-outside), client → server");
+    expect(texts).toContain("8 packets client → server went all the way from capture 1 (client) to capture 4 (server)");
+    expect(texts).toContain("8 packets server → client went all the way from capture 4 (server) to capture 1 (client)");
+    expect(r.findings.filter((f) => f.code === "chain-loss" || f.code === "chain-modified" || f.code === "chain-injected")).toHaveLength(2);
+  });
+
+  it("lets a session end where its server is, and follows a relay that starts there (a mail relay)", async () => {
+    const chain = new CaptureChainBuilder(3);
+    const smtp = { client: { addr: "10.0.0.1", port: 40000 }, server: { addr: "10.0.0.2", port: 25 } };
+    const relay = { client: { addr: "10.0.0.2", port: 50000 }, server: { addr: "10.0.0.3", port: 25 } };
+    const first = chain.session([smtp, smtp, null]);
+    const second = chain.session([null, relay, relay]);
+    first.c2s(0, { seq: 1, flags: SYN });
+    first.s2c(0.01, { seq: 5, ack: 2, flags: SYN | ACK });
+    first.c2s(0.02, { seq: 2, ack: 6, flags: ACK });
+    const relayed = second.c2s(0.03, { seq: 70, flags: SYN });
+    second.s2c(0.04, { seq: 80, ack: 71, flags: SYN | ACK });
+    const lost = second.c2s(0.05, { seq: 71, ack: 81, flags: PSH | ACK, payload: payloadBytes(100, 1) }, { lastPoint: 1 });
+    second.c2s(0.06, { seq: 71, ack: 81, flags: PSH | ACK, payload: payloadBytes(100, 1) });
+    second.s2c(0.07, { seq: 81, ack: 171, flags: ACK });
+    const tables = await tablesOf(chain, ["client", "mx", "store"]);
+    expect(() => diffChain(tables.slice(0, 1))).toThrow(/at least two/);
+    const r = diffChain(tables);
+
+    const t = r.traces;
+    const fates = Array.from({ length: t.count }, (_, k) => `${t.direction[k]} ${t.origin[k]}:${t.frames[t.origin[k]][k]} -> ${t.lastPoint[k]} ${fateName(t.fate[k])}`);
+    const at = (p: ChainPacket, point: number) => chain.frameNumber(p, point);
+    expect(fates.sort()).toEqual(
+      [
+        "0 0:1 -> 1 ended",
+        "0 0:3 -> 1 ended",
+        "1 1:2 -> 0 delivered",
+        `0 1:${at(relayed, 1)} -> 2 delivered`,
+        `0 1:${at(lost, 1)} -> 1 lost`,
+        `0 1:${at(lost, 1) + 1} -> 2 delivered`,
+        `1 2:${at(relayed, 2) + 1} -> 1 ended`,
+        `1 2:${at(relayed, 2) + 3} -> 1 ended`,
+      ].sort(),
+    );
+    expect(r.events).toEqual([{ kind: "lost", direction: "client-to-server", hop: 1, origin: { capture: 1, frame: at(lost, 1) }, frames: [null, at(lost, 1), null] }]);
+    expect(r.findings.map((f) => f.text)).toEqual([
+      "1 packet lost between capture 2 (mx) and capture 3 (store), client → server",
+      "2 packets client → server went from capture 2 (mx) to capture 3 (store)",
+      "2 packets client → server reached capture 2 (mx) and went no further: their sessions do not continue past it",
+      "1 packet server → client went from capture 2 (mx) to capture 1 (client)",
+      "2 packets server → client reached capture 2 (mx) and went no further: their sessions do not continue past it",
+    ]);
+  });
+});
