@@ -118,65 +118,77 @@ export function looseIdentityAt(t: PacketTable, row: number, seq: number, ack: n
 /** Value `get` returns for an identity not in an IdentityMap. */
 export const ABSENT = -1;
 
+/** Int32 slots per IdentityMap entry: key's high lane, key's low 20 bits, value. */
+const STRIDE = 3;
+
 /**
- * Identity -> non-negative integer, open addressing over typed arrays: a JavaScript Map keyed
- * by 52-bit doubles boxes every key, which costs more than the matching itself at a million rows.
+ * Identity -> non-negative integer, open addressing over one typed array: a JavaScript Map
+ * keyed by 52-bit doubles boxes every key, which costs more than the matching itself at a
+ * million rows. Each entry's key and value sit side by side so a probe touches one cache line.
  */
 export class IdentityMap {
-  private hi: Uint32Array;
-  private lo: Uint32Array;
-  private values: Int32Array;
+  private slots: Int32Array;
   private mask: number;
   size = 0;
 
   constructor(expected: number) {
     let capacity = 16;
     while (capacity < expected * 2) capacity *= 2;
-    this.hi = new Uint32Array(capacity);
-    this.lo = new Uint32Array(capacity);
-    this.values = new Int32Array(capacity).fill(ABSENT);
+    this.slots = IdentityMap.emptySlots(capacity);
     this.mask = capacity - 1;
   }
 
-  private slot(key: Identity): number {
-    const hi = Math.floor(key / 0x100000) >>> 0;
-    const lo = key % 0x100000;
+  private static emptySlots(capacity: number): Int32Array {
+    const slots = new Int32Array(capacity * STRIDE);
+    for (let i = 2; i < slots.length; i += STRIDE) slots[i] = ABSENT;
+    return slots;
+  }
+
+  /** Offset of the key's entry, or of the empty entry where it would go. */
+  private slot(hi: number, lo: number): number {
+    const slots = this.slots;
     let i = (hi ^ Math.imul(lo, 0x9e3779b1)) & this.mask;
-    while (this.values[i] !== ABSENT && (this.hi[i] !== hi || this.lo[i] !== lo)) i = (i + 1) & this.mask;
-    this.hi[i] = hi;
-    this.lo[i] = lo;
-    return i;
+    let at = i * STRIDE;
+    while (slots[at + 2] !== ABSENT && (slots[at] !== hi || slots[at + 1] !== lo)) {
+      i = (i + 1) & this.mask;
+      at = i * STRIDE;
+    }
+    return at;
   }
 
   get(key: Identity): number {
-    return this.values[this.slot(key)];
+    return this.slots[this.slot(Math.floor(key / 0x100000) | 0, key % 0x100000) + 2];
   }
 
   /** `value` must be >= 0, or a caller's negative marker other than ABSENT. */
   set(key: Identity, value: number): void {
-    const i = this.slot(key);
-    if (this.values[i] === ABSENT) {
+    const hi = Math.floor(key / 0x100000) | 0;
+    const lo = key % 0x100000;
+    const at = this.slot(hi, lo);
+    if (this.slots[at + 2] === ABSENT) {
+      this.slots[at] = hi;
+      this.slots[at + 1] = lo;
       this.size++;
-      if (this.size * 2 > this.values.length) {
-        this.values[i] = value;
+      if (this.size * 2 > this.slots.length / STRIDE) {
+        this.slots[at + 2] = value;
         this.rehash();
         return;
       }
     }
-    this.values[i] = value;
+    this.slots[at + 2] = value;
   }
 
   private rehash(): void {
-    const { hi, lo, values } = this;
-    const capacity = values.length * 2;
-    this.hi = new Uint32Array(capacity);
-    this.lo = new Uint32Array(capacity);
-    this.values = new Int32Array(capacity).fill(ABSENT);
+    const old = this.slots;
+    const capacity = (old.length / STRIDE) * 2;
+    this.slots = IdentityMap.emptySlots(capacity);
     this.mask = capacity - 1;
-    for (let k = 0; k < values.length; k++) {
-      if (values[k] === ABSENT) continue;
-      const i = this.slot(hi[k] * 0x100000 + lo[k]);
-      this.values[i] = values[k];
+    for (let k = 0; k < old.length; k += STRIDE) {
+      if (old[k + 2] === ABSENT) continue;
+      const at = this.slot(old[k], old[k + 1]);
+      this.slots[at] = old[k];
+      this.slots[at + 1] = old[k + 1];
+      this.slots[at + 2] = old[k + 2];
     }
   }
 }
