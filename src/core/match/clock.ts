@@ -18,14 +18,37 @@ export interface Line {
   span: number;
 }
 
+/**
+ * Order of the samples by (x, y) as an index, or null when they are in that order already.
+ * Matched packets come in time order; only runs of equal times (timestamp ties) may need
+ * their delays ordered, which an insertion sort of each run does in place of a full sort.
+ */
+function sampleOrder({ x, y }: DelaySamples): Uint32Array | null {
+  const n = x.length;
+  let inOrder = true;
+  let xSorted = true;
+  for (let i = 1; i < n && xSorted; i++) {
+    if (x[i - 1] > x[i]) xSorted = false;
+    else if (x[i - 1] === x[i] && y[i - 1] > y[i]) inOrder = false;
+  }
+  if (xSorted && inOrder) return null;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  if (!xSorted) return order.sort((i, j) => x[i] - x[j] || y[i] - y[j]);
+  for (let k = 1; k < n; k++) {
+    const i = order[k];
+    let j = k - 1;
+    for (; j >= 0 && x[order[j]] === x[i] && y[order[j]] > y[i]; j--) order[j + 1] = order[j];
+    order[j + 1] = i;
+  }
+  return order;
+}
+
 /** Lower envelope line of (x, y) points (Moon et al.); null without samples. */
 export function lowerEnvelope(samples: DelaySamples): Line | null {
   const n = samples.x.length;
   if (n === 0) return null;
-  let inOrder = true;
-  for (let i = 1; i < n && inOrder; i++) inOrder = samples.x[i - 1] < samples.x[i] || (samples.x[i - 1] === samples.x[i] && samples.y[i - 1] <= samples.y[i]);
-  // Matched packets mostly come in time order already: sort an index only when they do not.
-  const order = inOrder ? null : Uint32Array.from({ length: n }, (_, i) => i).sort((i, j) => samples.x[i] - samples.x[j] || samples.y[i] - samples.y[j]);
+  const order = sampleOrder(samples);
   const at = (k: number) => (order ? order[k] : k);
   const hull: number[] = [];
   for (let k = 0; k < n; k++) {
