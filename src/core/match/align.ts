@@ -13,7 +13,7 @@ import type { PacketTable } from "../model/packet-table";
 /** One side of a session direction: its rows in time order and their times on A's clock. */
 export interface DirectionSide {
   table: PacketTable;
-  rows: number[];
+  rows: Uint32Array;
   /** Seconds on A's clock (relative to the diff's time origin), indexed by row. */
   time: Float64Array;
   /** Row -> matched row on the other side (-1 = none): shared across the whole capture. */
@@ -73,6 +73,10 @@ export function matchByIdentity(
 /** Receiver sides this small are searched directly: a hash map per tiny session costs more than it saves. */
 const SMALL = 8;
 
+/** Receiver keys of a small side; NO_KEY where there is none or the row is taken. */
+const fewKeys = new Float64Array(SMALL);
+const NO_KEY = -1;
+
 function matchFewByIdentity(
   sender: DirectionSide,
   receiver: DirectionSide,
@@ -80,14 +84,19 @@ function matchFewByIdentity(
   receiverKey: (row: number) => Identity | null,
   emit: PairSink,
 ): void {
-  const keys = receiver.rows.map((r) => (receiver.match[r] === -1 ? receiverKey(r) : null));
+  const n = receiver.rows.length;
+  for (let k = 0; k < n; k++) {
+    const r = receiver.rows[k];
+    fewKeys[k] = receiver.match[r] === -1 ? (receiverKey(r) ?? NO_KEY) : NO_KEY;
+  }
   for (const s of sender.rows) {
     if (sender.match[s] !== -1) continue;
     const key = senderKey(s);
     if (key === null) continue;
-    const k = keys.indexOf(key);
-    if (k < 0) continue;
-    keys[k] = null;
+    let k = 0;
+    while (k < n && fewKeys[k] !== key) k++;
+    if (k === n) continue;
+    fewKeys[k] = NO_KEY;
     const r = receiver.rows[k];
     sender.match[s] = r;
     receiver.match[r] = s;

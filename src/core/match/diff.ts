@@ -62,17 +62,38 @@ function range(times: Float64Array): [number, number] {
   return [lo, hi];
 }
 
-/** Rows of each (session, direction), sorted by time. */
-function bucketRows(count: number, sessions: number, sessionOf: Uint32Array, directionOf: Uint8Array, time: Float64Array): number[][] {
-  const buckets: number[][] = Array.from({ length: sessions * 2 }, () => []);
-  for (let row = 0; row < count; row++) if (sessionOf[row] !== NO_SESSION) buckets[sessionOf[row] * 2 + directionOf[row]].push(row);
-  for (const b of buckets) {
+/** Rows of every (session, direction) bucket, each bucket's rows in time order: bucket k is rows[start[k] .. start[k+1]-1]. */
+interface Buckets {
+  rows: Uint32Array;
+  start: Uint32Array;
+}
+
+/** Buckets by a counting pass (rows stay in file order within a bucket), then a sort of the few buckets out of time order. */
+function bucketRows(count: number, sessions: number, sessionOf: Uint32Array, directionOf: Uint8Array, time: Float64Array): Buckets {
+  const start = new Uint32Array(sessions * 2 + 1);
+  for (let row = 0; row < count; row++) if (sessionOf[row] !== NO_SESSION) start[sessionOf[row] * 2 + directionOf[row] + 1]++;
+  for (let k = 0; k < sessions * 2; k++) start[k + 1] += start[k];
+  const fill = start.slice(0, sessions * 2);
+  const rows = new Uint32Array(start[sessions * 2]);
+  for (let row = 0; row < count; row++) if (sessionOf[row] !== NO_SESSION) rows[fill[sessionOf[row] * 2 + directionOf[row]]++] = row;
+  for (let k = 0; k < sessions * 2; k++) {
     // Files are nearly always in time order already; sort only the buckets that are not.
     let sorted = true;
-    for (let k = 1; k < b.length && sorted; k++) sorted = time[b[k - 1]] <= time[b[k]];
-    if (!sorted) b.sort((x, y) => time[x] - time[y] || x - y);
+    for (let i = start[k] + 1; i < start[k + 1] && sorted; i++) sorted = time[rows[i - 1]] <= time[rows[i]];
+    if (!sorted) rows.subarray(start[k], start[k + 1]).sort((x, y) => time[x] - time[y] || x - y);
   }
-  return buckets;
+  return { rows, start };
+}
+
+function bucket(buckets: Buckets, session: number, direction: number): Uint32Array {
+  const k = session * 2 + direction;
+  return buckets.rows.subarray(buckets.start[k], buckets.start[k + 1]);
+}
+
+/** Whether any of the rows is still without a partner. */
+function anyUnmatched(rows: Uint32Array, match: Int32Array): boolean {
+  for (let k = 0; k < rows.length; k++) if (match[rows[k]] === -1) return true;
+  return false;
 }
 
 /** Growable typed columns of pairs (row in A, row in B) before they become AlignedRows. */
@@ -171,8 +192,8 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
   const mappedB = new Float64Array(b.count);
 
   const sides = (s: number, d: number): { sender: DirectionSide; receiver: DirectionSide } => {
-    const sideA: DirectionSide = { table: a, rows: bucketsA[s * 2 + d], time: timeA, match: matchA };
-    const sideB: DirectionSide = { table: b, rows: bucketsB[s * 2 + d], time: mappedB, match: matchB };
+    const sideA: DirectionSide = { table: a, rows: bucket(bucketsA, s, d), time: timeA, match: matchA };
+    const sideB: DirectionSide = { table: b, rows: bucket(bucketsB, s, d), time: mappedB, match: matchB };
     return d === Direction.CLIENT_TO_SERVER ? { sender: sideA, receiver: sideB } : { sender: sideB, receiver: sideA };
   };
   const emitFor = (s: number, d: number) => (senderRow: number, receiverRow: number, segmented: boolean) => {
@@ -188,6 +209,7 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
       const exactS = sender.table === a ? exactA : exactB;
       const exactR = receiver.table === a ? exactA : exactB;
       matchByIdentity(sender, receiver, (r) => exactS[r], (r) => exactR[r], emitFor(p.id, d));
+      if (!anyUnmatched(receiver.rows, receiver.match)) continue;
       const firstCopy = new IdentityMap(receiver.rows.length);
       for (const r of receiver.rows) if (receiver.match[r] >= 0 && firstCopy.get(exactR[r]) === ABSENT) firstCopy.set(exactR[r], receiver.match[r]);
       for (const r of receiver.rows) {
@@ -363,7 +385,7 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
     }
   }
 
-  markReordering(pairs, timeA, mappedB, sessions, events);
+  markReordering(pairs, nSessions, timeA, mappedB, sessions, events);
 
   // Leftovers: sent and not received (lost), received and not sent (injected), or outside the other capture's time span.
   const single: { row: number; capture: 0 | 1; session: number; direction: number; status: number }[] = [];
@@ -372,8 +394,9 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
     const crosses = isPaired || p.towardOther;
     for (const d of [0, 1]) {
       for (const capture of [0, 1] as const) {
-        const rows = (capture === 0 ? bucketsA : bucketsB)[p.id * 2 + d];
+        const rows = bucket(capture === 0 ? bucketsA : bucketsB, p.id, d);
         const match = capture === 0 ? matchA : matchB;
+        if (!anyUnmatched(rows, match)) continue;
         const table = capture === 0 ? a : b;
         const senderCapture = d === Direction.CLIENT_TO_SERVER ? 0 : 1;
         // How many times each TCP data segment had been sent before, to name retransmissions.
@@ -548,49 +571,66 @@ function sessionRewrites(
 }
 
 /** A packet arrived after one that was sent later: flag the late one (not the ones that overtook it). */
-function markReordering(pairs: PairList, timeA: Float64Array, mappedB: Float64Array, sessions: Session[], events: DiffEvent[]): void {
-  const groups = new Map<number, number[]>();
+function markReordering(pairs: PairList, nSessions: number, timeA: Float64Array, mappedB: Float64Array, sessions: Session[], events: DiffEvent[]): void {
+  // Pairs grouped by (session, direction) with a counting pass, each group in pair order.
+  const start = new Uint32Array(nSessions * 2 + 1);
+  for (let i = 0; i < pairs.length; i++) if (!pairs.duplicate[i]) start[pairs.session[i] * 2 + pairs.direction[i] + 1]++;
+  for (let k = 0; k < nSessions * 2; k++) start[k + 1] += start[k];
+  const fill = start.slice(0, nSessions * 2);
+  const grouped = new Uint32Array(start[nSessions * 2]);
+  for (let i = 0; i < pairs.length; i++) if (!pairs.duplicate[i]) grouped[fill[pairs.session[i] * 2 + pairs.direction[i]]++] = i;
+  // Groups in the order of their first pair, as the events they raise are listed.
+  const done = new Uint8Array(nSessions * 2);
   for (let i = 0; i < pairs.length; i++) {
     if (pairs.duplicate[i]) continue;
     const key = pairs.session[i] * 2 + pairs.direction[i];
-    const g = groups.get(key);
-    if (g) g.push(i);
-    else groups.set(key, [i]);
+    if (done[key]) continue;
+    done[key] = 1;
+    markGroup(pairs, grouped.subarray(start[key], start[key + 1]), key & 1, timeA, mappedB, sessions, events);
   }
-  for (const [key, list] of groups) {
-    const d = key & 1;
-    const sendTime = (i: number) => (d === 0 ? timeA[pairs.a[i]] : mappedB[pairs.b[i]]);
-    const recvTime = (i: number) => (d === 0 ? mappedB[pairs.b[i]] : timeA[pairs.a[i]]);
-    const recvRow = (i: number) => (d === 0 ? pairs.b[i] : pairs.a[i]);
-    const sendRow = (i: number) => (d === 0 ? pairs.a[i] : pairs.b[i]);
-    list.sort((x, y) => sendTime(x) - sendTime(y) || sendRow(x) - sendRow(y));
-    let laterMin = Infinity;
-    let laterMinRow = Infinity;
-    for (let k = list.length - 1; k >= 0; k--) {
-      const i = list[k];
-      const t = recvTime(i);
-      const row = recvRow(i);
-      const overtaken = laterMin < t || (laterMin === t && laterMinRow < row);
-      if (overtaken && sendRow(i) !== (k + 1 < list.length ? sendRow(list[k + 1]) : -1)) {
-        pairs.flags[i] |= RowFlag.REORDERED;
-        const s = pairs.session[i];
-        sessions[s].counts.reordered++;
-        const sCap = d === 0 ? 0 : 1;
-        events.push({
-          kind: "reordered",
-          session: s,
-          direction: directionName(d),
-          frames: [
-            { capture: sCap, frame: sendRow(i) + 1 },
-            { capture: sCap === 0 ? 1 : 0, frame: row + 1 },
-          ],
-          detail: "arrived after a packet that was sent later",
-        });
-      }
-      if (t < laterMin || (t === laterMin && row < laterMinRow)) {
-        laterMin = t;
-        laterMinRow = row;
-      }
+}
+
+/** One (session, direction)'s pairs: ordered by send time, then walked from the last sent. */
+function markGroup(pairs: PairList, list: Uint32Array, d: number, timeA: Float64Array, mappedB: Float64Array, sessions: Session[], events: DiffEvent[]): void {
+  const sendTimes = d === 0 ? timeA : mappedB;
+  const recvTimes = d === 0 ? mappedB : timeA;
+  const sendRows = d === 0 ? pairs.a : pairs.b;
+  const recvRows = d === 0 ? pairs.b : pairs.a;
+  let sorted = true;
+  for (let k = 1; k < list.length && sorted; k++) {
+    const x = list[k - 1];
+    const y = list[k];
+    const dt = sendTimes[sendRows[x]] - sendTimes[sendRows[y]];
+    sorted = dt < 0 || (dt === 0 && sendRows[x] <= sendRows[y]);
+  }
+  // Ties keep pair order (the list starts in it).
+  if (!sorted) list.sort((x, y) => sendTimes[sendRows[x]] - sendTimes[sendRows[y]] || sendRows[x] - sendRows[y] || x - y);
+  let laterMin = Infinity;
+  let laterMinRow = Infinity;
+  for (let k = list.length - 1; k >= 0; k--) {
+    const i = list[k];
+    const t = recvTimes[recvRows[i]];
+    const row = recvRows[i];
+    const overtaken = laterMin < t || (laterMin === t && laterMinRow < row);
+    if (overtaken && sendRows[i] !== (k + 1 < list.length ? sendRows[list[k + 1]] : -1)) {
+      pairs.flags[i] |= RowFlag.REORDERED;
+      const s = pairs.session[i];
+      sessions[s].counts.reordered++;
+      const sCap = d === 0 ? 0 : 1;
+      events.push({
+        kind: "reordered",
+        session: s,
+        direction: directionName(d),
+        frames: [
+          { capture: sCap, frame: sendRows[i] + 1 },
+          { capture: sCap === 0 ? 1 : 0, frame: row + 1 },
+        ],
+        detail: "arrived after a packet that was sent later",
+      });
+    }
+    if (t < laterMin || (t === laterMin && row < laterMinRow)) {
+      laterMin = t;
+      laterMinRow = row;
     }
   }
 }
