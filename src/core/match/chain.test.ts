@@ -1,13 +1,17 @@
 // The chain of N captures (S13) on a crafted four-point path (client, firewall inside, firewall
 // outside, server) written as pcap files and read back through the real reader and decoder.
 
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { memorySource } from "../formats/memory-source";
 import { readPacketTable } from "../model/packet-table-builder";
 import { TcpFlag } from "../model/packet-table";
 import { payloadBytes } from "../testing/craft";
 import { CaptureChainBuilder, type ChainPacket } from "../testing/chain-craft";
-import { TraceFate, diffChain, fateName } from "./chain";
+import { haveSharedCaptures, sharedCapture } from "../../testing/shared-captures";
+import { TraceFate, diffChain, fateName, type ChainResult } from "./chain";
+import { directionName } from "./types";
 
 const { SYN, ACK, PSH } = TcpFlag;
 export const FOUR_POINTS = ["client", "fw-inside", "fw-outside", "server"];
@@ -129,5 +133,57 @@ describe("diffChain on a crafted four-point path", () => {
       "1 packet server → client went from capture 2 (mx) to capture 1 (client)",
       "2 packets server → client reached capture 2 (mx) and went no further: their sessions do not continue past it",
     ]);
+  });
+});
+
+/** One line per packet journey, written like fixtures/expected/chain/make-ppa3.py writes them. */
+function journeys(r: ChainResult): Map<string, string> {
+  const t = r.traces;
+  const out = new Map<string, string>();
+  for (let k = 0; k < t.count; k++) {
+    const origin = `${directionName(t.direction[k])} origin=${t.origin[k]}:${t.frames[t.origin[k]][k]}`;
+    out.set(origin, `${origin} frames=${t.frames.map((f) => f[k] || "-").join(",")} last=${t.lastPoint[k]} fate=${fateName(t.fate[k])}`);
+  }
+  return out;
+}
+
+describe.skipIf(!haveSharedCaptures)("diffChain on the real mail relay captured at three points (ppa3-mail-multipoint)", () => {
+  const files = ["mail_sender_client_1.pcapng", "mail_sender_server_2.pcapng", "mail_receiver_server_3.pcapng"];
+  const expected = readFileSync(join(__dirname, "../../../fixtures/expected/chain/ppa3-mail-multipoint.journeys.txt"), "utf8").trim().split("\n");
+  const chain = async () =>
+    diffChain(await Promise.all(files.map((f) => readPacketTable(memorySource(sharedCapture(`pairs/ppa3-mail-multipoint/${f}`), f)))));
+
+  const hopPairs = (lines: string[]) =>
+    lines.map((l) => /^(\S+) .* frames=(\S+),(\S+),\S+ /.exec(l)!).filter((m) => m[2] !== "-" && m[3] !== "-").map((m) => `${m[1]} ${m[2]}->${m[3]}`);
+
+  it("follows every packet the client and the first mail server both saw from one to the other", async () => {
+    const got = [...journeys(await chain()).values()];
+    expect(new Set(hopPairs(got))).toEqual(new Set(hopPairs(expected)));
+    expect(hopPairs(expected)).toHaveLength(23);
+  });
+
+  it("follows the relay session from the first mail server, where it starts, to the second", async () => {
+    const got = journeys(await chain());
+    const relay = expected.filter((line) => line.includes(" frames=-,"));
+    expect(relay).toHaveLength(15);
+    expect(relay.map((line) => got.get(line.split(" frames=")[0]))).toEqual(relay);
+  });
+
+  // Known wrong (a matcher bug, not the chain's): on the hop from capture 2 to capture 3,
+  // diffCaptures pairs the client's SMTP session (seen at captures 1 and 2 only) with an IMAP
+  // session seen at capture 3 only (confidence 0.022), so 4 of its packets come out "lost", 23
+  // IMAP packets "injected", and 3 SMTP packets "delivered" to capture 3. These two tests hold the
+  // truth from tshark and start passing (turn them into plain `it`) once the pairing is fixed.
+  it.fails("ends the client's SMTP session at the first mail server, where its server is (matcher bug: fails today)", async () => {
+    const got = journeys(await chain());
+    const origins = expected.map((line) => line.split(" frames=")[0]);
+    expect(origins.map((o) => got.get(o) ?? `${o} (not followed)`)).toEqual(expected);
+  });
+
+  it.fails("finds nothing lost, injected or modified on either hop (matcher bug: fails today)", async () => {
+    const r = await chain();
+    expect(r.hops.map((h) => [h.counts.lost, h.counts.injected, h.counts.modified])).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect(r.events).toEqual([]);
+    expect(r.findings.filter((f) => f.severity !== "info")).toEqual([]);
   });
 });
