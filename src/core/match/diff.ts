@@ -324,7 +324,8 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
   const windowOf = (capture: 0 | 1) => (capture === 0 ? [startA, endA] : [startB, endB]);
 
   // Rewrites and per-packet modifications over one-to-one pairs.
-  const tallies = plan.plans.map(() => [new RewriteTally(), new RewriteTally()]);
+  // Only paired sessions have pairs to tally.
+  const tallies = plan.plans.map((p) => (p.pair ? [new RewriteTally(), new RewriteTally()] : []));
   for (let i = 0; i < pairs.length; i++) {
     if (pairs.duplicate[i] || pairs.segmented[i]) continue;
     const tally = tallies[pairs.session[i]][pairs.direction[i]];

@@ -42,30 +42,64 @@ export type RewriteField = (typeof REWRITE_FIELDS)[number];
 /**
  * Counts (from -> to) per field over a session direction, to tell a stable rewrite from a
  * one-off change. Byte fields (TTL, TOS, IP ID kept or not) count numeric keys; SYN-only
- * fields count text. Each field's verdict is computed once.
+ * fields count text. Each field's verdict is computed once. A field's counter is made on its
+ * first count: a capture has a tally per session direction, and most never see a SYN field.
  */
 export class RewriteTally {
-  private readonly counters: Record<RewriteField, Counter> = {
-    ttl: new Counter(),
-    tos: new Counter(),
-    "ip-id": new Counter(),
-    mss: new Counter(),
-    "window-scale": new Counter(),
-    "tcp-options": new Counter(),
-  };
+  private ttl: Counter | null = null;
+  private tos: Counter | null = null;
+  private ipId: Counter | null = null;
+  private mss: Counter | null = null;
+  private windowScale: Counter | null = null;
+  private tcpOptions: Counter | null = null;
+
+  private counter(field: RewriteField): Counter | null {
+    switch (field) {
+      case "ttl":
+        return this.ttl;
+      case "tos":
+        return this.tos;
+      case "ip-id":
+        return this.ipId;
+      case "mss":
+        return this.mss;
+      case "window-scale":
+        return this.windowScale;
+      case "tcp-options":
+        return this.tcpOptions;
+    }
+  }
+
+  private counterToAdd(field: RewriteField): Counter {
+    switch (field) {
+      case "ttl":
+        return (this.ttl ??= new Counter());
+      case "tos":
+        return (this.tos ??= new Counter());
+      case "ip-id":
+        return (this.ipId ??= new Counter());
+      case "mss":
+        return (this.mss ??= new Counter());
+      case "window-scale":
+        return (this.windowScale ??= new Counter());
+      case "tcp-options":
+        return (this.tcpOptions ??= new Counter());
+    }
+  }
 
   add(field: RewriteField, from: string, to: string): void {
-    this.counters[field].add(`${from}\u0000${to}`);
+    this.counterToAdd(field).add(`${from}\u0000${to}`);
   }
 
   /** `from` and `to` under 65536. */
   addSmall(field: RewriteField, from: number, to: number): void {
-    this.counters[field].add(from * 65536 + to);
+    this.counterToAdd(field).add(from * 65536 + to);
   }
 
   /** The (from, to) seen in at least half of the pairs that carry the field, when it is a change. */
   stable(field: RewriteField): { from: string; to: string } | null {
-    const counter = this.counters[field];
+    const counter = this.counter(field);
+    if (!counter) return null;
     if (counter.verdict !== undefined) return counter.verdict;
     const [best, bestCount, total] = counter.best();
     let verdict: { from: string; to: string } | null = null;
@@ -80,7 +114,8 @@ export class RewriteTally {
 
   /** Whether (from, to) is what a byte field (see addSmall) usually does in this direction. */
   usual(field: RewriteField, from: number, to: number): boolean {
-    const counter = this.counters[field];
+    const counter = this.counter(field);
+    if (!counter) return from === to;
     if (counter.verdict === undefined) this.stable(field);
     return counter.verdict ? counter.usualKey === from * 65536 + to : from === to;
   }
