@@ -73,6 +73,18 @@ describe("PacketTableBuilder", () => {
     expect(c.seq.buffer).not.toBe(c.tsVal.buffer);
   });
 
+  it("keeps a column that is zero in whole chunks but not everywhere", () => {
+    const b = new PacketTableBuilder();
+    b.addInterface(0, ETH);
+    b.addInterface(1, ETH);
+    // Chunks hold rows 0-1023, 1024-3071, 3072-7167: interface 1 only inside the second.
+    const other = (i: number) => i >= 2000 && i < 2010;
+    for (let i = 0; i < 5000; i++) b.record(record(i, segment(i), undefined, other(i) ? 1 : 0));
+    const t = b.finish(facts);
+    for (const i of [0, 1023, 1024, 1999, 2000, 2009, 2010, 3071, 3072, 4999]) expect(t.columns.interfaceId[i]).toBe(other(i) ? 1 : 0);
+    expect(t.columns.interfaceId.buffer).not.toBe(t.columns.tsVal.buffer);
+  });
+
   it("leaves the FCS out of the payload, keeps comments, errors and frames of unknown link types", () => {
     const b = new PacketTableBuilder();
     b.addInterface(0, ETH);

@@ -18,7 +18,8 @@ const FIRST_CHUNK_ROWS = 1024;
 const MAX_CHUNK_ROWS = 65536;
 
 interface Chunk {
-  columns: PacketColumns;
+  /** A column that is zero on every row of the chunk is left out (freed) once the chunk is full. */
+  columns: Partial<Record<keyof PacketColumns, ColumnArray>>;
   optional: OptionalColumns;
   rows: number;
 }
@@ -74,7 +75,7 @@ export class PacketTableBuilder implements RecordSink {
     const f = this.frame;
     let c = f.c;
     if (f.r === c.tsSec.length) {
-      this.chunks.push({ columns: c, optional: f.o, rows: f.r });
+      this.chunks.push({ columns: withoutZeroColumns(c, f.r), optional: f.o, rows: f.r });
       c = f.c = this.newChunkColumns(Math.min(c.tsSec.length * 2, MAX_CHUNK_ROWS));
       f.o = noOptionalColumns();
       f.r = 0;
@@ -120,7 +121,7 @@ export class PacketTableBuilder implements RecordSink {
     f.release(allocateColumns(0));
     const count = this.count;
     const columns = columnsObject();
-    const chunkColumns = chunks.map((chunk) => chunk.columns as unknown as Record<string, unknown>);
+    const chunkColumns = chunks.map((chunk) => chunk.columns);
     // Without any truncated row, originalLength stays an alias of capturedLength.
     if (!this.lengthsDiffer) for (const chunk of chunkColumns) chunk.originalLength = undefined;
     const zeroColumns: (keyof PacketColumns)[] = [];
@@ -134,7 +135,8 @@ export class PacketTableBuilder implements RecordSink {
       const whole = new COLUMN_TYPES[name](count);
       let at = 0;
       chunks.forEach((chunk, k) => {
-        whole.set(chunk.columns[name].subarray(0, chunk.rows), at);
+        const part = chunk.columns[name];
+        if (part !== undefined) whole.set(part.subarray(0, chunk.rows), at);
         at += chunk.rows;
         // Drop the chunk's copy now, so the peak holds at most one column twice.
         chunkColumns[k][name] = undefined;
@@ -176,9 +178,17 @@ export class PacketTableBuilder implements RecordSink {
   }
 }
 
-function allZero(column: ColumnArray, rows: number): boolean {
+function allZero(column: ColumnArray | undefined, rows: number): boolean {
+  if (column === undefined) return true;
   for (let i = 0; i < rows; i++) if (column[i] !== 0) return false;
   return true;
+}
+
+/** A full chunk's columns without those that are zero on all its rows, so reading holds about what the table will. */
+function withoutZeroColumns(columns: PacketColumns, rows: number): Chunk["columns"] {
+  const kept: Chunk["columns"] = columnsObject();
+  for (const name of COLUMN_NAMES) kept[name] = allZero(columns[name], rows) ? undefined : columns[name];
+  return kept;
 }
 
 /** Reads and decodes a whole capture into a PacketTable. */
