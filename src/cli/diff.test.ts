@@ -1,5 +1,5 @@
-// `parallax diff` run as a command on crafted capture pairs: summary, the JSON document
-// (validated against docs/diff-schema.json with ajv), user clock, argument errors.
+// `parallax diff` run as a command on crafted capture pairs and chains: summary, the JSON document
+// (validated against docs/diff-schema.json with ajv), user clock, local-time zones, argument errors.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +11,7 @@ import { CapturePairBuilder, payloadBytes } from "../core/testing/craft";
 import { pairFiles, pairTables } from "../core/match/pair-fixture";
 import { diffCaptures } from "../core/match/diff";
 import { diffToJson } from "../core/match/diff-json";
+import { FOUR_POINTS, fourPointChain } from "../core/match/chain-fixture";
 import { haveSharedCaptures, sharedCaptures } from "../testing/shared-captures";
 
 const repo = join(__dirname, "../..");
@@ -121,5 +122,113 @@ describe("the JSON document of real pairs matches the schema", () => {
     const doc = JSON.parse(readFileSync(out, "utf8"));
     expect(validate(doc), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
     expect(doc.pairs.length).toBeGreaterThan(2500);
+  });
+});
+
+function writeChain() {
+  const dir = mkdtempSync(join(tmpdir(), "parallax-chain-"));
+  const built = fourPointChain();
+  const files = built.chain.files().map((bytes, k) => {
+    const path = join(dir, `${FOUR_POINTS[k]}.pcap`);
+    writeFileSync(path, bytes);
+    return path;
+  });
+  return { files, ...built };
+}
+
+describe("parallax diff with more than two captures (S13)", () => {
+  const { files, chain, changed, dropped, sent } = writeChain();
+
+  it("prints each hop and the chain findings, and writes the chain document", () => {
+    const out = join(mkdtempSync(join(tmpdir(), "parallax-json-")), "chain.json");
+    const run = parallax("diff", ...files, "--json", out, "--packets");
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Hop 1: capture 1 (client) -> capture 2 (fw-inside)");
+    expect(run.stdout).toContain("Hop 3: capture 3 (fw-outside) -> capture 4 (server)");
+    expect(run.stdout).toContain("[problem] 1 packet lost between capture 3 (fw-outside) and capture 4 (server), client → server");
+    expect(run.stdout).toContain("[warning] 1 packet modified between capture 2 (fw-inside) and capture 3 (fw-outside), client → server");
+
+    const doc = JSON.parse(readFileSync(out, "utf8"));
+    expect(validate(doc), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    expect(doc.captures.map((c: { file: string }) => c.file)).toEqual(files);
+    expect(doc.hops.map((h: { from: number; to: number; captures: { file: string }[] }) => [h.from, h.to, h.captures.map((c) => c.file)])).toEqual([
+      [0, 1, [files[0], files[1]]],
+      [1, 2, [files[1], files[2]]],
+      [2, 3, [files[2], files[3]]],
+    ]);
+    // Each hop is a two-capture document: its capture indexes are 0 and 1 within the hop.
+    expect(doc.hops[2].events).toEqual([{ kind: "lost", session: 0, direction: "client-to-server", frames: [{ capture: 0, frame: chain.frameNumber(dropped, 2) }] }]);
+    expect(doc.chain.labels).toEqual(FOUR_POINTS);
+    expect(doc.chain.summary).toEqual({ packets: sent.length, delivered: sent.length - 1, lost: 1, ended: 0, outsideWindow: 0, modified: 1 });
+    expect(doc.chain.events.map((e: { kind: string; hop: number; origin: unknown }) => [e.kind, e.hop, e.origin])).toEqual([
+      ["modified", 1, { capture: 0, frame: chain.frameNumber(changed, 0) }],
+      ["lost", 2, { capture: 0, frame: chain.frameNumber(dropped, 0) }],
+    ]);
+    const trace = doc.chain.traces.find((t: { origin: number; frames: number[] }) => t.origin === 0 && t.frames[0] === chain.frameNumber(dropped, 0));
+    expect(trace).toEqual({
+      direction: "client-to-server",
+      origin: 0,
+      frames: [0, 1, 2].map((k) => chain.frameNumber(dropped, k)).concat(null),
+      lastPoint: 2,
+      fate: "lost",
+      endHop: 2,
+    });
+  });
+
+  it("keeps the two-capture document for two files", () => {
+    const run = parallax("diff", files[0], files[1], "--json", "-");
+    const doc = JSON.parse(run.stdout);
+    expect(validate(doc)).toBe(true);
+    expect(Object.keys(doc)).toEqual(["version", "captures", "clock", "reversed", "sessions", "events", "findings"]);
+  });
+
+  it("refuses a clock given for a chain: --offset and --skew are for two files", () => {
+    for (const extra of [["--offset", "1"], ["--offset", "1", "--skew", "3"], ["--skew", "3"]]) {
+      const run = parallax("diff", ...files.slice(0, 3), ...extra);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain("--offset and --skew apply to a diff of two files only");
+    }
+  });
+
+  it.skipIf(!haveSharedCaptures)("writes a valid chain document for the real three-point mail relay", () => {
+    const dir = join(sharedCaptures, "pairs/ppa3-mail-multipoint");
+    const names = ["mail_sender_client_1.pcapng", "mail_sender_server_2.pcapng", "mail_receiver_server_3.pcapng"];
+    const run = parallax("diff", ...names.map((n) => join(dir, n)), "--json", "-", "--packets");
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(run.stdout);
+    expect(validate(doc), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    expect(doc.captures.map((c: { packets: number }) => c.packets)).toEqual([23, 38, 54]);
+    expect(doc.hops[0].sessions[0].counts).toMatchObject({ matched: 23, lost: 0, injected: 0 });
+  });
+});
+
+/** The earliest frame time in a tshark_frames.py listing (second column). */
+function firstTimeIn(listing: string): number {
+  const lines = readFileSync(join(repo, "fixtures/expected/windows", listing), "utf8").trim().split("\n");
+  return Math.min(...lines.map((line) => Number(line.split(" ")[1])));
+}
+
+describe("parallax diff --utc-offset reads NetMon 2.1/2.2 local times in the given zone", () => {
+  const media = join(repo, "fixtures/windows/netmon-2.1-media.cap");
+  const process22 = join(repo, "fixtures/windows/netmon-2.2-process.cap");
+
+  it.each([
+    [media, "+05:30", "netmon-2.1-media.cap.utc+0530.frames.txt"],
+    [process22, "-08:00", "netmon-2.2-process.cap.utc-0800.frames.txt"],
+  ])("%s in UTC%s gives tshark's times in that zone", (file, zone, listing) => {
+    const run = parallax("diff", file, file, "--utc-offset", zone, "--json", "-");
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(run.stdout);
+    expect(doc.captures[0].firstTime).toBeCloseTo(firstTimeIn(listing), 6);
+    expect(doc.captures[1].firstTime).toBeCloseTo(firstTimeIn(listing), 6);
+  });
+
+  it("reads them as UTC without it, and refuses an offset it cannot read", () => {
+    const doc = JSON.parse(parallax("diff", media, media, "--json", "-").stdout);
+    expect(doc.captures[0].firstTime).toBeCloseTo(firstTimeIn("netmon-2.1-media.cap.frames.txt"), 6);
+    const bad = parallax("diff", media, media, "--utc-offset", "half past");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--utc-offset needs ±HH:MM');
   });
 });

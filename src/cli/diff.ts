@@ -1,8 +1,13 @@
-// `parallax diff A B [--offset SECONDS] [--skew PPM] [--json FILE|-] [--packets]`: compares
-// two captures of the same traffic (A nearer the client) and prints what happened between.
+// `parallax diff A B [C ...] [--offset SECONDS] [--skew PPM] [--json FILE|-] [--packets] [--utc-offset ±HH:MM]`:
+// compares captures of the same traffic taken in path order (the first nearest the client) and
+// prints what happened between them; with three or more, hop by hop and along the chain (S13).
 
 import { writeFileSync } from "node:fs";
+import type { ReadOptions } from "../core/formats/types";
+import { UTC_OFFSET_SYNTAX, parseUtcOffset } from "../core/formats/utc-offset";
 import { readPacketTable } from "../core/model/packet-table-builder";
+import { diffChain, type ChainResult } from "../core/match/chain";
+import { chainToJson } from "../core/match/chain-json";
 import { diffCaptures } from "../core/match/diff";
 import { diffToJson } from "../core/match/diff-json";
 import type { DiffOptions, DiffResult } from "../core/match/types";
@@ -14,10 +19,11 @@ interface DiffArgs {
   skew?: number;
   json?: string;
   packets: boolean;
+  readOptions: ReadOptions;
 }
 
 function parseArgs(args: string[]): DiffArgs | string {
-  const out: DiffArgs = { files: [], packets: false };
+  const out: DiffArgs = { files: [], packets: false, readOptions: {} };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const value = () => {
@@ -31,6 +37,11 @@ function parseArgs(args: string[]): DiffArgs | string {
         if (!Number.isFinite(n)) return `${arg} needs a number`;
         if (arg === "--offset") out.offset = n;
         else out.skew = n;
+      } else if (arg === "--utc-offset") {
+        const text = value();
+        const minutes = parseUtcOffset(text);
+        if (minutes === undefined) return `--utc-offset needs ${UTC_OFFSET_SYNTAX}, not "${text}"`;
+        out.readOptions.localTimeOffsetMinutes = minutes;
       } else if (arg === "--json") out.json = value();
       else if (arg === "--packets") out.packets = true;
       else if (arg.startsWith("--")) return `unknown option ${arg}`;
@@ -39,15 +50,16 @@ function parseArgs(args: string[]): DiffArgs | string {
       return (e as Error).message;
     }
   }
-  if (out.files.length !== 2) return "diff needs exactly two capture files (A nearer the client, then B)";
+  if (out.files.length < 2) return "diff needs two or more capture files in path order (the first nearest the client)";
+  if (out.files.length > 2 && (out.offset !== undefined || out.skew !== undefined)) return "--offset and --skew apply to a diff of two files only";
   if (out.skew !== undefined && out.offset === undefined) return "--skew needs --offset too";
   return out;
 }
 
-async function load(path: string) {
+async function load(path: string, opts: ReadOptions) {
   const source = await openFileSource(path);
   try {
-    return await readPacketTable(source);
+    return await readPacketTable(source, opts);
   } finally {
     await source.close();
   }
@@ -76,24 +88,47 @@ function summaryText(result: DiffResult): string {
   return lines.join("\n");
 }
 
+function chainText(chain: ChainResult): string {
+  const lines: string[] = [];
+  const name = (k: number) => `capture ${k + 1} (${chain.labels[k]})`;
+  lines.push(`Captures in path order: ${chain.captures.map((c, k) => `${name(k)} ${c.packets} packets`).join(", ")}`);
+  for (const [k, hop] of chain.hops.entries()) {
+    lines.push("", `Hop ${k + 1}: ${name(hop.from)} -> ${name(hop.to)}`);
+    lines.push(summaryText(hop.result).replace(/^/gm, "  "));
+  }
+  lines.push("", "Along the chain:");
+  for (const f of chain.findings) lines.push(`  [${f.severity}] ${f.text}`);
+  return lines.join("\n");
+}
+
+/** The summary on stdout and the document in `json`, or the document on stdout and the summary on stderr. */
+function emit(text: string, json: string | undefined, doc: () => unknown): void {
+  if (json === "-") {
+    process.stdout.write(`${JSON.stringify(doc())}\n`);
+    process.stderr.write(`${text}\n`);
+  } else {
+    process.stdout.write(`${text}\n`);
+    if (json) writeFileSync(json, `${JSON.stringify(doc())}\n`);
+  }
+}
+
 export async function runDiff(args: string[]): Promise<number> {
   const parsed = parseArgs(args);
   if (typeof parsed === "string") {
     process.stderr.write(`parallax diff: ${parsed}\n`);
     return 2;
   }
-  const [tableA, tableB] = [await load(parsed.files[0]), await load(parsed.files[1])];
-  for (const t of [tableA, tableB]) for (const e of t.errors) process.stderr.write(`${t.file}: frame ${e.frame}: ${e.message}\n`);
-  if (tableA.format === "unknown" || tableB.format === "unknown") return 1;
-  const options: DiffOptions = parsed.offset !== undefined ? { clock: { offsetSeconds: parsed.offset, skewPpm: parsed.skew ?? 0 } } : {};
-  const result = diffCaptures(tableA, tableB, options);
-  const text = summaryText(result);
-  if (parsed.json === "-") {
-    process.stdout.write(`${JSON.stringify(diffToJson(result, parsed.packets))}\n`);
-    process.stderr.write(`${text}\n`);
-  } else {
-    process.stdout.write(`${text}\n`);
-    if (parsed.json) writeFileSync(parsed.json, `${JSON.stringify(diffToJson(result, parsed.packets))}\n`);
+  const tables = [];
+  for (const file of parsed.files) tables.push(await load(file, parsed.readOptions));
+  for (const t of tables) for (const e of t.errors) process.stderr.write(`${t.file}: frame ${e.frame}: ${e.message}\n`);
+  if (tables.some((t) => t.format === "unknown")) return 1;
+  if (tables.length > 2) {
+    const chain = diffChain(tables);
+    emit(chainText(chain), parsed.json, () => chainToJson(chain, parsed.packets));
+    return 0;
   }
+  const options: DiffOptions = parsed.offset !== undefined ? { clock: { offsetSeconds: parsed.offset, skewPpm: parsed.skew ?? 0 } } : {};
+  const result = diffCaptures(tables[0], tables[1], options);
+  emit(summaryText(result), parsed.json, () => diffToJson(result, parsed.packets));
   return 0;
 }

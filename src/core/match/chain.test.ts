@@ -9,50 +9,17 @@ import { readPacketTable } from "../model/packet-table-builder";
 import { TcpFlag } from "../model/packet-table";
 import { payloadBytes } from "../testing/craft";
 import { CaptureChainBuilder, type ChainPacket } from "../testing/chain-craft";
+import { FOUR_POINTS, chainTables, fourPointChain } from "./chain-fixture";
 import { haveSharedCaptures, sharedCapture } from "../../testing/shared-captures";
 import { TraceFate, diffChain, fateName, type ChainResult } from "./chain";
 import { directionName } from "./types";
 
 const { SYN, ACK, PSH } = TcpFlag;
-export const FOUR_POINTS = ["client", "fw-inside", "fw-outside", "server"];
-
-/**
- * One TCP session through a NAT firewall between captures 1 and 2 (0-based). The firewall rewrites
- * the payload of data segment `changed` (seen changed from capture 2 on), and `dropped` is lost
- * between capture 2 and capture 3, then retransmitted.
- */
-export function fourPointChain() {
-  const chain = new CaptureChainBuilder(4, { offsets: [0, 0.3, -1.2, 2], delay: 0.004 });
-  const inside = { client: { addr: "192.168.1.66", port: 46739 }, server: { addr: "10.1.1.7", port: 8080 } };
-  const outside = { client: { addr: "203.0.113.9", port: 61001 }, server: { addr: "10.1.1.7", port: 8080 } };
-  const s = chain.session([inside, inside, outside, outside]);
-  const sent: ChainPacket[] = [];
-  sent.push(s.c2s(0, { seq: 100, flags: SYN, mss: 1460 }));
-  sent.push(s.s2c(0.02, { seq: 900, ack: 101, flags: SYN | ACK, mss: 1460 }));
-  sent.push(s.c2s(0.04, { seq: 101, ack: 901, flags: ACK }));
-  let seq = 101;
-  const data: ChainPacket[] = [];
-  for (let k = 0; k < 6; k++) {
-    const payload = payloadBytes(300, 10 + k);
-    const path = k === 1 ? { change: { from: 2, payload: payloadBytes(300, 99) } } : k === 3 ? { lastPoint: 2 } : {};
-    data.push(s.c2s(0.1 + k * 0.05, { seq, ack: 901, flags: PSH | ACK, payload }, path));
-    seq += 300;
-    sent.push(data[k]);
-    sent.push(s.s2c(0.12 + k * 0.05, { seq: 901, ack: k === 3 ? seq - 300 : seq, flags: ACK }));
-  }
-  const retransmission = s.c2s(0.5, { seq: 101 + 900, ack: 901, flags: PSH | ACK, payload: payloadBytes(300, 13) });
-  sent.push(retransmission, s.s2c(0.52, { seq: 901, ack: seq, flags: ACK }));
-  return { chain, sent, changed: data[1], dropped: data[3], retransmission };
-}
-
-async function tablesOf(chain: CaptureChainBuilder, names: string[]) {
-  return Promise.all(chain.files().map((bytes, k) => readPacketTable(memorySource(bytes, `${names[k]}.pcap`))));
-}
 
 describe("diffChain on a crafted four-point path", () => {
   it("says one packet was modified between captures 2 and 3 and one lost between captures 3 and 4 (1-based)", async () => {
     const { chain, sent, changed, dropped } = fourPointChain();
-    const r = diffChain(await tablesOf(chain, FOUR_POINTS));
+    const r = diffChain(await chainTables(chain, FOUR_POINTS));
 
     expect(r.labels).toEqual(FOUR_POINTS);
     expect(r.hops.map((h) => [h.from, h.to])).toEqual([[0, 1], [1, 2], [2, 3]]);
@@ -106,7 +73,7 @@ describe("diffChain on a crafted four-point path", () => {
     const lost = second.c2s(0.05, { seq: 71, ack: 81, flags: PSH | ACK, payload: payloadBytes(100, 1) }, { lastPoint: 1 });
     second.c2s(0.06, { seq: 71, ack: 81, flags: PSH | ACK, payload: payloadBytes(100, 1) });
     second.s2c(0.07, { seq: 81, ack: 171, flags: ACK });
-    const tables = await tablesOf(chain, ["client", "mx", "store"]);
+    const tables = await chainTables(chain, ["client", "mx", "store"]);
     expect(() => diffChain(tables.slice(0, 1))).toThrow(/at least two/);
     const r = diffChain(tables);
 
