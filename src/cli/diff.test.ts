@@ -169,7 +169,7 @@ describe("parallax diff with more than two captures (S13)", () => {
     expect(trace).toEqual({
       direction: "client-to-server",
       origin: 0,
-      frames: [0, 1, 2].map((k) => chain.frameNumber(dropped, k)).concat(null),
+      frames: [...[0, 1, 2].map((k) => chain.frameNumber(dropped, k)), null],
       lastPoint: 2,
       fate: "lost",
       endHop: 2,

@@ -12,7 +12,7 @@ export interface ChainJsonTrace {
   frames: (number | null)[];
   lastPoint: number;
   fate: TraceFateName;
-  /** The hop where it was lost or left the capture window. */
+  /** The hop where it was lost or where the next capture was not running. */
   endHop?: number;
   /** Hops across which it was modified. */
   modifiedHops?: number[];
