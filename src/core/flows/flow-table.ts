@@ -146,6 +146,8 @@ export function buildFlowTable(t: PacketTable): FlowTable {
   const directionOfRow = new Uint8Array(n);
   const open = new ConversationMap();
   const ended = new Set<number>();
+  // Per address id: 1 = multicast or broadcast, 0 = not, -1 = not looked at yet (the text is parsed once per address, not per flow).
+  const groupAddress = new Int8Array(t.addresses.text.length).fill(-1);
 
   for (let row = 0; row < n; row++) {
     const l3 = c.l3[row];
@@ -176,7 +178,7 @@ export function buildFlowTable(t: PacketTable): FlowTable {
     }
     if (f === undefined) {
       f = flows.length;
-      flows.push(newFlow(t, row, kind, sp, dp));
+      flows.push(newFlow(t, row, kind, sp, dp, groupAddress));
       open.set(a1, a2, ports, protocol, f);
     }
     const flow = flows[f];
@@ -201,7 +203,7 @@ export function buildFlowTable(t: PacketTable): FlowTable {
   return { flows, flowOfRow, directionOfRow, flowRowStart, flowRows };
 }
 
-function newFlow(t: PacketTable, row: number, kind: FlowKind, sp: number, dp: number): Flow {
+function newFlow(t: PacketTable, row: number, kind: FlowKind, sp: number, dp: number, groupAddress: Int8Array): Flow {
   const c = t.columns;
   const src = c.src[row];
   const dst = c.dst[row];
@@ -222,6 +224,8 @@ function newFlow(t: PacketTable, row: number, kind: FlowKind, sp: number, dp: nu
     clientBy = "well-known port";
   }
   const echo = (kind === "icmp" || kind === "icmpv6") && sp === dp && sp !== 0;
+  const server = clientIsSrc ? dst : src;
+  if (groupAddress[server] < 0) groupAddress[server] = isGroupAddress(t.addresses.text[server]) ? 1 : 0;
   return {
     kind,
     protocol: c.protocol[row],
@@ -234,7 +238,7 @@ function newFlow(t: PacketTable, row: number, kind: FlowKind, sp: number, dp: nu
     packets: [0, 0],
     isn: [null, null],
     clientBy,
-    toGroup: isGroupAddress(t.addresses.text[clientIsSrc ? dst : src]),
+    toGroup: groupAddress[server] === 1,
   };
 }
 
