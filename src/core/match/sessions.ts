@@ -32,8 +32,9 @@ export interface SessionAssignment {
   directionOfB: Uint8Array;
 }
 
-function endpointKey(addr: string, port: number): string {
-  return `${addr}|${port}`;
+/** An (address, port) of one capture as one number: address ids are interned, one id per address text. */
+function endpointKey(addr: number, port: number): number {
+  return addr * 65536 + port;
 }
 
 function assignFlow(
@@ -85,8 +86,8 @@ export function planSessions(
   const pairedA = new Uint8Array(flowsA.flows.length);
   const pairedB = new Uint8Array(flowsB.flows.length);
   // Client endpoints of paired sessions, per capture: where an S4 reply is sent to.
-  const clientEndpointsA = new Map<string, number>();
-  const clientEndpointsB = new Map<string, number>();
+  const clientEndpointsA = new Map<number, number>();
+  const clientEndpointsB = new Map<number, number>();
   for (const pair of pairs) {
     const id = plans.length;
     plans.push({ id, flowA: pair.a, flowB: pair.b, pair, extraA: [], extraB: [], notes: [], towardOther: false });
@@ -96,12 +97,12 @@ export function planSessions(
     assignFlow(flowsB, pair.b, id, !pair.sameOrientation, sessionOfB, directionOfB);
     const fa = flowsA.flows[pair.a];
     const fb = flowsB.flows[pair.b];
-    clientEndpointsA.set(endpointKey(a.addresses.text[fa.clientAddr], fa.clientPort), id);
+    clientEndpointsA.set(endpointKey(fa.clientAddr, fa.clientPort), id);
     const bClient = pair.sameOrientation ? [fb.clientAddr, fb.clientPort] : [fb.serverAddr, fb.serverPort];
-    clientEndpointsB.set(endpointKey(b.addresses.text[bClient[0]], bClient[1]), id);
+    clientEndpointsB.set(endpointKey(bClient[0], bClient[1]), id);
   }
 
-  const fold = (table: PacketTable, flows: FlowTable, paired: Uint8Array, clients: Map<string, number>, capture: 0 | 1) => {
+  const fold = (table: PacketTable, flows: FlowTable, paired: Uint8Array, clients: Map<number, number>, capture: 0 | 1) => {
     flows.flows.forEach((flow, f) => {
       if (paired[f] || (flow.kind !== "udp" && flow.kind !== "tcp")) return;
       for (const [near, far] of [
@@ -110,7 +111,7 @@ export function planSessions(
       ] as const) {
         const nearAddr = near === "client" ? flow.clientAddr : flow.serverAddr;
         const nearPort = near === "client" ? flow.clientPort : flow.serverPort;
-        const id = clients.get(endpointKey(table.addresses.text[nearAddr], nearPort));
+        const id = clients.get(endpointKey(nearAddr, nearPort));
         if (id === undefined) continue;
         const plan = plans[id];
         const main = capture === 0 ? flowsA.flows[plan.flowA] : flowsB.flows[plan.flowB];
