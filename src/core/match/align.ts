@@ -106,16 +106,27 @@ function matchFewByIdentity(
 
 /** Most frequent (receiver seq - sender seq) mod 2^32 over the direction's matched TCP rows. */
 export function sequenceOffset(sender: DirectionSide, receiver: DirectionSide): number | null {
-  const counts = new Map<number, number>();
-  for (const s of sender.rows) {
+  const seqS = sender.table.columns.seq;
+  const seqR = receiver.table.columns.seq;
+  // Nearly every pair has the same offset: count the first one seen directly, the others in a map (after it on ties).
+  let first: number | null = null;
+  let firstCount = 0;
+  let others: Map<number, number> | null = null;
+  for (let k = 0; k < sender.rows.length; k++) {
+    const s = sender.rows[k];
     const r = sender.match[s];
     if (r < 0) continue;
-    const d = (receiver.table.columns.seq[r] - sender.table.columns.seq[s]) >>> 0;
-    counts.set(d, (counts.get(d) ?? 0) + 1);
+    const d = (seqR[r] - seqS[s]) >>> 0;
+    if (d === first) firstCount++;
+    else if (first === null) [first, firstCount] = [d, 1];
+    else {
+      others ??= new Map();
+      others.set(d, (others.get(d) ?? 0) + 1);
+    }
   }
-  let best: number | null = null;
-  let bestCount = 0;
-  for (const [d, n] of counts) if (n > bestCount) [best, bestCount] = [d, n];
+  let best = first;
+  let bestCount = firstCount;
+  for (const [d, n] of others ?? []) if (n > bestCount) [best, bestCount] = [d, n];
   return best;
 }
 
