@@ -35,6 +35,55 @@ interface Candidate {
   opposite: number;
 }
 
+/** Partitions of the rows by their identity's top bits: each partition's map stays in the CPU cache (a million-row map does not). */
+const PARTITION_BITS = 6;
+const PARTITIONS = 1 << PARTITION_BITS;
+
+/**
+ * The rows of untaken flows as (flow * 2 + direction) with their identities, grouped by
+ * partition, in file order within one: the votes need nothing else of a row, and reading it
+ * here keeps the per-partition passes off the million-row columns.
+ */
+interface PartitionedRows {
+  flowDirections: Uint32Array;
+  keys: Float64Array;
+  /** Partition p is flowDirections[start[p] .. start[p+1]-1]. */
+  start: Uint32Array;
+}
+
+function partitionOf(key: number): number {
+  return (key / 0x100000) >>> (32 - PARTITION_BITS);
+}
+
+function partitionRows(flows: FlowTable, key: (row: number) => number, taken: Uint8Array): PartitionedRows {
+  const n = flows.flowOfRow.length;
+  let count = 0;
+  for (let row = 0; row < n; row++) {
+    const f = flows.flowOfRow[row];
+    if (f !== NO_FLOW && !taken[f]) count++;
+  }
+  const keyOfRow = new Float64Array(count);
+  const start = new Uint32Array(PARTITIONS + 1);
+  for (let row = 0, k = 0; row < n; row++) {
+    const f = flows.flowOfRow[row];
+    if (f === NO_FLOW || taken[f]) continue;
+    keyOfRow[k] = key(row);
+    start[partitionOf(keyOfRow[k++]) + 1]++;
+  }
+  for (let p = 0; p < PARTITIONS; p++) start[p + 1] += start[p];
+  const fill = start.slice(0, PARTITIONS);
+  const flowDirections = new Uint32Array(count);
+  const keys = new Float64Array(count);
+  for (let row = 0, k = 0; row < n; row++) {
+    const f = flows.flowOfRow[row];
+    if (f === NO_FLOW || taken[f]) continue;
+    const at = fill[partitionOf(keyOfRow[k])]++;
+    flowDirections[at] = f * 2 + flows.directionOfRow[row];
+    keys[at] = keyOfRow[k++];
+  }
+  return { flowDirections, keys, start };
+}
+
 function vote(
   flowsA: FlowTable,
   keyA: (row: number) => number,
@@ -43,41 +92,45 @@ function vote(
   takenA: Uint8Array,
   takenB: Uint8Array,
 ): Candidate[] {
-  const owner = new IdentityMap(flowsB.flowRows.length);
-  for (let row = 0; row < flowsB.flowOfRow.length; row++) {
-    const f = flowsB.flowOfRow[row];
-    if (f === NO_FLOW || takenB[f]) continue;
-    const key = keyB(row);
-    const seen = owner.get(key);
-    if (seen === ABSENT) owner.set(key, row);
-    else if (seen !== AMBIGUOUS && flowsB.flowOfRow[seen] !== f) owner.set(key, AMBIGUOUS);
-  }
+  const inB = partitionRows(flowsB, keyB, takenB);
+  const inA = partitionRows(flowsA, keyA, takenA);
   // Per A flow, its first candidate directly, others by B flow (small integer keys: no boxed composite ids).
+  // Candidates are counted in partition order; assign() ranks them by a total order, so that order does not matter.
   const primary: (Candidate | undefined)[] = new Array(flowsA.flows.length);
   const others: (Map<number, Candidate> | undefined)[] = new Array(flowsA.flows.length);
   const all: Candidate[] = [];
-  for (let row = 0; row < flowsA.flowOfRow.length; row++) {
-    const fa = flowsA.flowOfRow[row];
-    if (fa === NO_FLOW || takenA[fa]) continue;
-    const rowB = owner.get(keyA(row));
-    if (rowB < 0) continue;
-    const fb = flowsB.flowOfRow[rowB];
-    let c = primary[fa];
-    if (!c) {
-      c = primary[fa] = { a: fa, b: fb, same: 0, opposite: 0 };
-      all.push(c);
-    } else if (c.b !== fb) {
-      let mine = others[fa];
-      if (!mine) others[fa] = mine = new Map();
-      c = mine.get(fb);
-      if (!c) {
-        c = { a: fa, b: fb, same: 0, opposite: 0 };
-        mine.set(fb, c);
-        all.push(c);
-      }
+  for (let p = 0; p < PARTITIONS; p++) {
+    // Identity -> flow * 2 + direction of the first B row holding it, or AMBIGUOUS when rows of several B flows hold it.
+    const owner = new IdentityMap(inB.start[p + 1] - inB.start[p]);
+    for (let k = inB.start[p]; k < inB.start[p + 1]; k++) {
+      const flowDirection = inB.flowDirections[k];
+      const key = inB.keys[k];
+      const seen = owner.get(key);
+      if (seen === ABSENT) owner.set(key, flowDirection);
+      else if (seen !== AMBIGUOUS && seen >>> 1 !== flowDirection >>> 1) owner.set(key, AMBIGUOUS);
     }
-    if (flowsA.directionOfRow[row] === flowsB.directionOfRow[rowB]) c.same++;
-    else c.opposite++;
+    for (let k = inA.start[p]; k < inA.start[p + 1]; k++) {
+      const ownerB = owner.get(inA.keys[k]);
+      if (ownerB < 0) continue;
+      const fa = inA.flowDirections[k] >>> 1;
+      const fb = ownerB >>> 1;
+      let c = primary[fa];
+      if (!c) {
+        c = primary[fa] = { a: fa, b: fb, same: 0, opposite: 0 };
+        all.push(c);
+      } else if (c.b !== fb) {
+        let mine = others[fa];
+        if (!mine) others[fa] = mine = new Map();
+        c = mine.get(fb);
+        if (!c) {
+          c = { a: fa, b: fb, same: 0, opposite: 0 };
+          mine.set(fb, c);
+          all.push(c);
+        }
+      }
+      if ((inA.flowDirections[k] & 1) === (ownerB & 1)) c.same++;
+      else c.opposite++;
+    }
   }
   return all;
 }
