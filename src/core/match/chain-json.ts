@@ -8,6 +8,8 @@ import { directionName, type DirectionName, type SessionCounts } from "./types";
 export interface ChainJsonTrace {
   direction: DirectionName;
   origin: number;
+  /** Present and true when it first appeared as injected on the hop into `origin`. */
+  injected?: boolean;
   /** Frame at each capture in path order, null where the packet was not seen. */
   frames: (number | null)[];
   lastPoint: number;
@@ -68,6 +70,7 @@ export function chainToJson(result: ChainResult, withPackets: boolean): ChainJso
       traces.push({
         direction: directionName(t.direction[k]),
         origin: t.origin[k],
+        ...(t.injected[k] ? { injected: true } : {}),
         frames: t.frames.map((f) => (f[k] === 0 ? null : f[k])),
         lastPoint: t.lastPoint[k],
         fate: fateName(t.fate[k]),

@@ -59,6 +59,24 @@ describe("diffChain on a crafted four-point path", () => {
     expect(r.findings.filter((f) => f.code === "chain-loss" || f.code === "chain-modified" || f.code === "chain-injected")).toHaveLength(2);
   });
 
+  it("follows a packet injected on the first hop from where it appeared", async () => {
+    const chain = new CaptureChainBuilder(3);
+    const ends = { client: { addr: "10.0.0.1", port: 40000 }, server: { addr: "10.0.0.2", port: 80 } };
+    const s = chain.session([ends, ends, ends]);
+    s.c2s(0, { seq: 1, flags: SYN });
+    s.s2c(0.01, { seq: 5, ack: 2, flags: SYN | ACK });
+    s.c2s(0.02, { seq: 2, ack: 6, flags: ACK });
+    const forged = s.c2s(0.03, { seq: 2, ack: 6, flags: TcpFlag.RST | ACK }, { firstPoint: 1 });
+    s.s2c(0.05, { seq: 6, ack: 2, flags: PSH | ACK, payload: payloadBytes(50, 3) });
+    const r = diffChain(await chainTables(chain, ["a", "b", "c"]));
+    expect(r.hops.map((h) => h.counts.injected)).toEqual([1, 0]);
+    const t = r.traces;
+    const k = Array.from({ length: t.count }, (_, i) => i).find((i) => t.injected[i] === 1);
+    expect(k).toBeDefined();
+    expect([t.origin[k!], t.frames[1][k!], t.frames[2][k!], t.lastPoint[k!], fateName(t.fate[k!])]).toEqual([1, chain.frameNumber(forged, 1), chain.frameNumber(forged, 2), 2, "delivered"]);
+    expect(r.findings.find((f) => f.code === "chain-injected")?.text).toBe("1 packet injected between capture 1 (a) and capture 2 (b)");
+  });
+
   it("lets a session end where its server is, and follows a relay that starts there (a mail relay)", async () => {
     const chain = new CaptureChainBuilder(3);
     const smtp = { client: { addr: "10.0.0.1", port: 40000 }, server: { addr: "10.0.0.2", port: 25 } };

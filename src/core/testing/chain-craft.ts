@@ -28,6 +28,8 @@ export interface ChainOptions {
 }
 
 export interface ChainPath {
+  /** First point (capture index) that sees the packet: a middlebox before it made it up (injected). */
+  firstPoint?: number;
   /** Last point (capture index) that sees the packet; it is dropped on the hop after it. */
   lastPoint?: number;
   /** From capture index `from` on (in the direction of travel) the payload reads `payload`. */
@@ -86,7 +88,9 @@ export class CaptureChainBuilder {
     const passes = Array.from({ length: this.points }, (_, k) => k).filter((k) => session.ends[k] !== null);
     const order = dir === 0 ? passes : passes.reverse();
     const copies: (ChainFrame | null)[] = new Array(this.points).fill(null);
+    const first = path.firstPoint === undefined ? 0 : order.indexOf(path.firstPoint);
     for (const [hopsDone, point] of order.entries()) {
+      if (hopsDone < first) continue;
       const ends = session.ends[point]!;
       const [from, to] = dir === 0 ? [ends.client, ends.server] : [ends.server, ends.client];
       const changed = path.change !== undefined && order.indexOf(path.change.from) <= hopsDone;
