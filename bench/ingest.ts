@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { openFileSource } from "../src/cli/node-source";
 import { openCapture } from "../src/core/formats/index";
-import { SLICE_BYTES } from "../src/core/formats/source-cursor";
+import { READ_AHEAD, SLICE_BYTES } from "../src/core/formats/source-cursor";
 import { PacketTableBuilder } from "../src/core/model/packet-table-builder";
 import type { PacketTable } from "../src/core/model/packet-table";
 import { makeTraffic } from "./make-traffic";
@@ -192,9 +192,9 @@ async function main(): Promise<void> {
     line(`tshark -T fields (6 fields)${total > TSHARK_LIMIT ? `, -c ${TSHARK_LIMIT}` : ""}`, tsharkPackets, tshark, (size * tsharkPackets) / total, "faster");
     line("capinfos FILE (counts only)", total, capinfos, size, "as fast");
     const perPacket = (bytes: number) => (bytes / m.packets).toFixed(1);
-    // The reader can hold three slices at once (source-cursor.ts): the current one, the next
-    // one it has received, and the one being read ahead.
-    const readBuffer = Math.min(3 * SLICE_BYTES, size);
+    // The reader can hold the current slice, the next one it has received, and those being
+    // read ahead (source-cursor.ts).
+    const readBuffer = Math.min((2 + READ_AHEAD) * SLICE_BYTES, size);
     console.log(
       `memory per packet (heap + ArrayBuffers above the start): table columns ${perPacket(memory.columnBytes)} B, ` +
         `table after GC ${perPacket(memory.retainedBytes)} B, live peak while reading ${perPacket(memory.peakBytes)} B ` +
