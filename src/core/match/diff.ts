@@ -269,6 +269,7 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
     if (!isTcp) {
       for (const d of [0, 1]) {
         const { sender, receiver } = sides(p.id, d);
+        if (!anyUnmatched(sender.rows, sender.match) || !anyUnmatched(receiver.rows, receiver.match)) continue;
         const emit = emitFor(p.id, d);
         matchByIdentity(sender, receiver, looseKey(sender.table), looseKey(receiver.table), emit);
         const headerKey = (t: PacketTable) => (row: number) =>
@@ -290,6 +291,8 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
     seqDelta.set(p.id, delta);
     for (const d of [0, 1]) {
       const { sender, receiver } = sides(p.id, d);
+      // Every pass below pairs unmatched rows with unmatched rows.
+      if (!anyUnmatched(sender.rows, sender.match) || !anyUnmatched(receiver.rows, receiver.match)) continue;
       const emit = emitFor(p.id, d);
       // Offsets that carry the sender's sequence and ack numbers into the receiver's space.
       const seqOff = d === 0 ? delta[0] : -delta[1] >>> 0;
