@@ -2,7 +2,7 @@
 // packets, fits the clock model, and turns what is left over into events (lost, injected,
 // duplicated, reordered, modified, outside the other capture's window).
 
-import { buildFlowTable, endpointText, type FlowTable } from "../flows/flow-table";
+import { buildFlowTable, endpointText, type Flow, type FlowTable } from "../flows/flow-table";
 import type { PacketTable } from "../model/packet-table";
 import { buildFindings } from "../findings/findings";
 import { matchByIdentity, matchBySequenceRange, sequenceOffset, tcpHeaderKey, tcpLooseKey, type DirectionSide } from "./align";
@@ -163,9 +163,29 @@ function withFastColumns(t: PacketTable): PacketTable {
   return { ...t, columns: { ...t.columns } };
 }
 
-export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: DiffOptions = {}): DiffResult {
-  const a = withFastColumns(tableA);
-  const b = withFastColumns(tableB);
+/**
+ * What alignment leaves for the events and rows. The per-row intermediates it needs on the
+ * way (identities, B's times on its own clock, the flow tables' row columns, the session
+ * columns) die with it, before the result's objects are built: ~25 bytes per packet less at peak.
+ */
+interface Alignment {
+  flowsA: Flow[];
+  flowsB: Flow[];
+  plans: SessionPlan[];
+  bucketsA: Buckets;
+  bucketsB: Buckets;
+  timeA: Float64Array;
+  /** B's times on A's clock. */
+  mappedB: Float64Array;
+  matchA: Int32Array;
+  matchB: Int32Array;
+  pairs: PairList;
+  clock: ClockModel;
+  /** Per TCP session: sequence offsets "B minus A" per direction. */
+  seqDelta: Map<number, [number, number]>;
+}
+
+function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Alignment {
   const flowsA = buildFlowTable(a);
   const flowsB = buildFlowTable(b);
   const origin = firstSecond(a, b);
@@ -308,6 +328,14 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
     clock = fitClock();
     mapB();
   }
+  return { flowsA: flowsA.flows, flowsB: flowsB.flows, plans: plan.plans, bucketsA, bucketsB, timeA, mappedB, matchA, matchB, pairs, clock, seqDelta };
+}
+
+export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: DiffOptions = {}): DiffResult {
+  const a = withFastColumns(tableA);
+  const b = withFastColumns(tableB);
+  const { flowsA, flowsB, plans, bucketsA, bucketsB, timeA, mappedB, matchA, matchB, pairs, clock, seqDelta } = alignCaptures(a, b, options);
+  const nSessions = plans.length;
 
   // One-way delays and their minimum per direction (over one-to-one and segmented pairs alike).
   const owd = new Float64Array(pairs.length);
@@ -320,7 +348,7 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
   }
   const minDelay = (d: number) => (Number.isFinite(minOwd[d]) ? minOwd[d] : 0);
 
-  const sessions: Session[] = plan.plans.map((p) => buildSession(p, a, flowsA, b, flowsB));
+  const sessions: Session[] = plans.map((p) => buildSession(p, a, flowsA, b, flowsB));
   const events: DiffEvent[] = [];
   const [startA, endA] = range(timeA);
   const [startB, endB] = range(mappedB);
@@ -328,7 +356,7 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
 
   // Rewrites and per-packet modifications over one-to-one pairs.
   // Only paired sessions have pairs to tally.
-  const tallies = plan.plans.map((p) => (p.pair ? [new RewriteTally(), new RewriteTally()] : []));
+  const tallies = plans.map((p) => (p.pair ? [new RewriteTally(), new RewriteTally()] : []));
   for (let i = 0; i < pairs.length; i++) {
     if (pairs.duplicate[i] || pairs.segmented[i]) continue;
     const tally = tallies[pairs.session[i]][pairs.direction[i]];
@@ -393,7 +421,7 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
 
   // Leftovers: sent and not received (lost), received and not sent (injected), or outside the other capture's time span.
   const single: { row: number; capture: 0 | 1; session: number; direction: number; status: number }[] = [];
-  for (const p of plan.plans) {
+  for (const p of plans) {
     const isPaired = p.flowA >= 0 && p.flowB >= 0;
     const crosses = isPaired || p.towardOther;
     for (const d of [0, 1]) {
@@ -441,7 +469,7 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
   }
 
   for (const s of sessions) {
-    const p = plan.plans[s.id];
+    const p = plans[s.id];
     if (s.sides.length === 1) {
       const c = s.counts;
       s.oneSided = !p.towardOther ? "local" : c.lost + c.injected > 0 ? "entirely-lost" : "outside-window";
@@ -466,21 +494,21 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
   return result;
 }
 
-function buildSession(p: SessionPlan, a: PacketTable, flowsA: FlowTable, b: PacketTable, flowsB: FlowTable): Session {
+function buildSession(p: SessionPlan, a: PacketTable, flowsA: Flow[], b: PacketTable, flowsB: Flow[]): Session {
   const sides: Session["sides"] = [];
   if (p.flowA >= 0) {
-    const f = flowsA.flows[p.flowA];
+    const f = flowsA[p.flowA];
     sides.push({
       capture: 0,
       client: endpointText(a, f, "client"),
       server: endpointText(a, f, "server"),
       flow: p.flowA,
       extraFlows: p.extraA,
-      packets: f.packets[0] + f.packets[1] + p.extraA.reduce((n, x) => n + flowsA.flows[x].packets[0] + flowsA.flows[x].packets[1], 0),
+      packets: f.packets[0] + f.packets[1] + p.extraA.reduce((n, x) => n + flowsA[x].packets[0] + flowsA[x].packets[1], 0),
     });
   }
   if (p.flowB >= 0) {
-    const f = flowsB.flows[p.flowB];
+    const f = flowsB[p.flowB];
     const flipped = p.pair !== null && !p.pair.sameOrientation;
     sides.push({
       capture: 1,
@@ -488,15 +516,15 @@ function buildSession(p: SessionPlan, a: PacketTable, flowsA: FlowTable, b: Pack
       server: endpointText(b, f, flipped ? "client" : "server"),
       flow: p.flowB,
       extraFlows: p.extraB,
-      packets: f.packets[0] + f.packets[1] + p.extraB.reduce((n, x) => n + flowsB.flows[x].packets[0] + flowsB.flows[x].packets[1], 0),
+      packets: f.packets[0] + f.packets[1] + p.extraB.reduce((n, x) => n + flowsB[x].packets[0] + flowsB[x].packets[1], 0),
     });
   }
-  const main = p.flowA >= 0 ? flowsA.flows[p.flowA] : flowsB.flows[p.flowB];
+  const main = p.flowA >= 0 ? flowsA[p.flowA] : flowsB[p.flowB];
   const evidence: string[] = [];
   let confidence = 1;
   if (p.pair) {
-    const fa = flowsA.flows[p.flowA];
-    const fb = flowsB.flows[p.flowB];
+    const fa = flowsA[p.flowA];
+    const fb = flowsB[p.flowB];
     const smaller = Math.max(1, Math.min(fa.packets[0] + fa.packets[1], fb.packets[0] + fb.packets[1]));
     if (p.pair.by === "manual") evidence.push("paired by hand");
     else {
@@ -533,14 +561,14 @@ function buildSession(p: SessionPlan, a: PacketTable, flowsA: FlowTable, b: Pack
 function sessionRewrites(
   p: SessionPlan,
   a: PacketTable,
-  flowsA: FlowTable,
+  flowsA: Flow[],
   b: PacketTable,
-  flowsB: FlowTable,
+  flowsB: Flow[],
   tallies: RewriteTally[],
   delta: [number, number],
 ): Rewrite[] {
-  const fa = flowsA.flows[p.flowA];
-  const fb = flowsB.flows[p.flowB];
+  const fa = flowsA[p.flowA];
+  const fb = flowsB[p.flowB];
   const flipped = p.pair !== null && !p.pair.sameOrientation;
   const bClient = flipped ? { addr: fb.serverAddr, port: fb.serverPort } : { addr: fb.clientAddr, port: fb.clientPort };
   const bServer = flipped ? { addr: fb.clientAddr, port: fb.clientPort } : { addr: fb.serverAddr, port: fb.serverPort };
