@@ -30,7 +30,6 @@ export const TraceFate = {
   /** The next point was not capturing when it would have passed: nothing can be said beyond `lastPoint`. */
   OUTSIDE_WINDOW: 3,
 } as const;
-export type TraceFateCode = (typeof TraceFate)[keyof typeof TraceFate];
 export type TraceFateName = "delivered" | "lost" | "ended" | "outside-window";
 const FATE_NAMES: TraceFateName[] = ["delivered", "lost", "ended", "outside-window"];
 
