@@ -90,9 +90,10 @@ function bucket(buckets: Buckets, session: number, direction: number): Uint32Arr
   return buckets.rows.subarray(buckets.start[k], buckets.start[k + 1]);
 }
 
-/** Whether any of the rows is still without a partner. */
-function anyUnmatched(rows: Uint32Array, match: Int32Array): boolean {
-  for (let k = 0; k < rows.length; k++) if (match[rows[k]] === -1) return true;
+/** Whether any row of a bucket is still without a partner (read in place: no view is made for the many that are done). */
+function anyUnmatched(buckets: Buckets, session: number, direction: number, match: Int32Array): boolean {
+  const k = session * 2 + direction;
+  for (let i = buckets.start[k]; i < buckets.start[k + 1]; i++) if (match[buckets.rows[i]] === -1) return true;
   return false;
 }
 
@@ -229,7 +230,7 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
       const exactS = sender.table === a ? exactA : exactB;
       const exactR = receiver.table === a ? exactA : exactB;
       matchByIdentity(sender, receiver, (r) => exactS[r], (r) => exactR[r], emitFor(p.id, d));
-      if (!anyUnmatched(receiver.rows, receiver.match)) continue;
+      if (!anyUnmatched(d === Direction.CLIENT_TO_SERVER ? bucketsB : bucketsA, p.id, d, receiver.match)) continue;
       const firstCopy = new IdentityMap(receiver.rows.length);
       for (const r of receiver.rows) if (receiver.match[r] >= 0 && firstCopy.get(exactR[r]) === ABSENT) firstCopy.set(exactR[r], receiver.match[r]);
       for (const r of receiver.rows) {
@@ -288,8 +289,8 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
     const isTcp = flowsA.flows[p.flowA].kind === "tcp";
     if (!isTcp) {
       for (const d of [0, 1]) {
+        if (!anyUnmatched(bucketsA, p.id, d, matchA) || !anyUnmatched(bucketsB, p.id, d, matchB)) continue;
         const { sender, receiver } = sides(p.id, d);
-        if (!anyUnmatched(sender.rows, sender.match) || !anyUnmatched(receiver.rows, receiver.match)) continue;
         const emit = emitFor(p.id, d);
         matchByIdentity(sender, receiver, looseKey(sender.table), looseKey(receiver.table), emit);
         const headerKey = (t: PacketTable) => (row: number) =>
@@ -310,9 +311,9 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
     const delta: [number, number] = [o0 ?? fromIsn(0), o1 !== null ? -o1 >>> 0 : fromIsn(1)];
     seqDelta.set(p.id, delta);
     for (const d of [0, 1]) {
-      const { sender, receiver } = sides(p.id, d);
       // Every pass below pairs unmatched rows with unmatched rows.
-      if (!anyUnmatched(sender.rows, sender.match) || !anyUnmatched(receiver.rows, receiver.match)) continue;
+      if (!anyUnmatched(bucketsA, p.id, d, matchA) || !anyUnmatched(bucketsB, p.id, d, matchB)) continue;
+      const { sender, receiver } = sides(p.id, d);
       const emit = emitFor(p.id, d);
       // Offsets that carry the sender's sequence and ack numbers into the receiver's space.
       const seqOff = d === 0 ? delta[0] : -delta[1] >>> 0;
@@ -426,9 +427,9 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
     const crosses = isPaired || p.towardOther;
     for (const d of [0, 1]) {
       for (const capture of [0, 1] as const) {
-        const rows = bucket(capture === 0 ? bucketsA : bucketsB, p.id, d);
         const match = capture === 0 ? matchA : matchB;
-        if (!anyUnmatched(rows, match)) continue;
+        if (!anyUnmatched(capture === 0 ? bucketsA : bucketsB, p.id, d, match)) continue;
+        const rows = bucket(capture === 0 ? bucketsA : bucketsB, p.id, d);
         const table = capture === 0 ? a : b;
         const senderCapture = d === Direction.CLIENT_TO_SERVER ? 0 : 1;
         // How many times each TCP data segment had been sent before, to name retransmissions.
