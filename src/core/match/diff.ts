@@ -55,7 +55,8 @@ function identities(t: PacketTable, flows: FlowTable, of: (t: PacketTable, row: 
 function range(times: Float64Array): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const v of times) {
+  for (let i = 0; i < times.length; i++) {
+    const v = times[i];
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
@@ -433,12 +434,14 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
         const table = capture === 0 ? a : b;
         const senderCapture = d === Direction.CLIENT_TO_SERVER ? 0 : 1;
         // How many times each TCP data segment had been sent before, to name retransmissions.
-        const sentBefore = new Map<number, number>();
+        // (Sequence numbers as IdentityMap keys: above 2^30 they would be boxed as Map keys.)
         const earlier = new Map<number, number>();
         if (capture === senderCapture) {
+          const sentBefore = new IdentityMap(rows.length);
           for (const row of rows) {
             if (table.columns.protocol[row] !== 6 || table.columns.payloadLength[row] === 0) continue;
-            const n = sentBefore.get(table.columns.seq[row]) ?? 0;
+            const seen = sentBefore.get(table.columns.seq[row]);
+            const n = seen === ABSENT ? 0 : seen;
             sentBefore.set(table.columns.seq[row], n + 1);
             if (n > 0) earlier.set(row, n);
           }
