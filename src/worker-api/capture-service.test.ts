@@ -47,7 +47,7 @@ describe("capture service", () => {
   });
 
   it("stops when cancelled and keeps the packets read so far", async () => {
-    // The demo's records 16 times over: more than one 32 MiB read slice.
+    // The demo's records 16 times over (37 MB): several read slices.
     const demo = readFileSync(join(root, "public/demo/client.pcap"));
     const records = demo.subarray(24);
     const big = new File([demo.subarray(0, 24), ...Array.from({ length: 16 }, () => records)], "big.pcap");
@@ -58,6 +58,7 @@ describe("capture service", () => {
     expect(table.count).toBe(summary.packets);
     expect(summary.packets).toBeGreaterThan(0);
     expect(summary.packets).toBeLessThan(16 * capinfos("client").packets);
+    expect(summary.notes.some((n) => n.startsWith("reading was cancelled after"))).toBe(true);
     expect(summary.format).toBe("pcap");
   });
 

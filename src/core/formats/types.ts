@@ -105,7 +105,7 @@ export interface ReadOptions {
   /** Called now and then with the stored-file bytes consumed and packets read so far. */
   onProgress?: (bytesRead: number, packets: number) => void;
   signal?: AbortSignal;
-  /** Bytes per read from the source (default 32 MiB); small values test slice boundaries. */
+  /** Bytes per read from the source (default SLICE_BYTES in source-cursor.ts); small values test slice boundaries. */
   sliceBytes?: number;
   /**
    * Minutes east of UTC of the clock that wrote a file whose times are local with no zone
