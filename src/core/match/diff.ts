@@ -9,7 +9,7 @@ import { matchByIdentity, matchBySequenceRange, sequenceOffset, tcpHeaderKey, tc
 import { bOnAClock, estimateClock, type DelaySamples } from "./clock";
 import { ABSENT, IdentityMap, exactIdentity, identityOf, looseIdentity } from "./identity";
 import { pairFlows } from "./pairing";
-import { comparePair, RewriteTally, tallyRewrites } from "./rewrites";
+import { comparePair, RewriteTallies, tallyRewrites } from "./rewrites";
 import { NO_SESSION, planSessions, type SessionPlan } from "./sessions";
 import {
   Direction,
@@ -357,13 +357,13 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
   const windowOf = (capture: 0 | 1) => (capture === 0 ? [startA, endA] : [startB, endB]);
 
   // Rewrites and per-packet modifications over one-to-one pairs.
-  // Only paired sessions have pairs to tally.
-  const tallies = plans.map((p) => (p.pair ? [new RewriteTally(), new RewriteTally()] : []));
+  // One tally slot per session direction: session * 2 + direction.
+  const tallies = new RewriteTallies(nSessions * 2);
   for (let i = 0; i < pairs.length; i++) {
     if (pairs.duplicate[i] || pairs.segmented[i]) continue;
-    const tally = tallies[pairs.session[i]][pairs.direction[i]];
-    if (pairs.direction[i] === Direction.CLIENT_TO_SERVER) tallyRewrites(tally, a, pairs.a[i], b, pairs.b[i]);
-    else tallyRewrites(tally, b, pairs.b[i], a, pairs.a[i]);
+    const slot = pairs.session[i] * 2 + pairs.direction[i];
+    if (pairs.direction[i] === Direction.CLIENT_TO_SERVER) tallyRewrites(tallies, slot, a, pairs.a[i], b, pairs.b[i]);
+    else tallyRewrites(tallies, slot, b, pairs.b[i], a, pairs.a[i]);
   }
   let ttlSign = 0;
   const fields: FieldDiff[] = [];
@@ -401,7 +401,7 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
     const seqOff = d === 0 ? delta[0] : -delta[1] >>> 0;
     const ackOff = d === 0 ? delta[1] : -delta[0] >>> 0;
     fields.length = 0;
-    if (comparePair(ts, s, tr, r, tallies[sid][d], seqOff, ackOff, fields)) pairs.flags[i] |= RowFlag.CHECKSUM_OFFLOAD;
+    if (comparePair(ts, s, tr, r, tallies, sid * 2 + d, seqOff, ackOff, fields)) pairs.flags[i] |= RowFlag.CHECKSUM_OFFLOAD;
     if (fields.length) {
       pairs.flags[i] |= RowFlag.MODIFIED;
       counts.modified++;
@@ -478,7 +478,7 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
       const c = s.counts;
       s.oneSided = !p.towardOther ? "local" : c.lost + c.injected > 0 ? "entirely-lost" : "outside-window";
     } else {
-      s.rewrites = sessionRewrites(p, a, flowsA, b, flowsB, tallies[p.id], seqDelta.get(p.id) ?? [0, 0]);
+      s.rewrites = sessionRewrites(p, a, flowsA, b, flowsB, tallies, seqDelta.get(p.id) ?? [0, 0]);
     }
   }
 
@@ -568,7 +568,7 @@ function sessionRewrites(
   flowsA: Flow[],
   b: PacketTable,
   flowsB: Flow[],
-  tallies: RewriteTally[],
+  tallies: RewriteTallies,
   delta: [number, number],
 ): Rewrite[] {
   const fa = flowsA[p.flowA];
@@ -598,10 +598,10 @@ function sessionRewrites(
   }
   for (const d of [0, 1] as const) {
     for (const field of ["ttl", "tos", "mss", "window-scale", "tcp-options"] as const) {
-      const s = tallies[d].stable(field);
+      const s = tallies.stable(p.id * 2 + d, field);
       if (s) add(field, directionName(d), s.from, s.to);
     }
-    if (tallies[d].stable("ip-id")) add("ip-id", directionName(d), "kept", "rewritten");
+    if (tallies.changes(p.id * 2 + d, "ip-id")) add("ip-id", directionName(d), "kept", "rewritten");
   }
   return out;
 }

@@ -6,17 +6,13 @@ import { Checksum, L3, PacketFlag, TcpFlag, ipChecksumState, l4ChecksumState, ty
 import { isIcmpError } from "./identity";
 import type { FieldDiff } from "./types";
 
-/** Counts of one field's (from -> to) values; the usual value is counted without a map lookup. */
-class Counter {
-  private key: string | number | undefined;
+/** Counts of one text field's (from -> to) values; the usual value is counted without a map lookup. */
+class TextCounter {
+  private key: string | undefined;
   private n = 0;
-  private others: Map<string | number, number> | null = null;
-  verdict: { from: string; to: string } | null | undefined;
-  /** The verdict's key, when the field counts numeric keys. */
-  usualKey: string | number | undefined;
+  private others: Map<string, number> | null = null;
 
-  add(key: string | number): void {
-    this.verdict = undefined;
+  add(key: string): void {
     if (key === this.key) this.n++;
     else if (this.key === undefined) [this.key, this.n] = [key, 1];
     else {
@@ -25,8 +21,8 @@ class Counter {
     }
   }
 
-  /** The most frequent key, its count, and the total. */
-  best(): [string | number | undefined, number, number] {
+  /** The most frequent key (the first seen on ties), its count, and the total. */
+  best(): [string | undefined, number, number] {
     let [best, bestCount, total] = [this.key, this.n, this.n];
     for (const [k, n] of this.others ?? []) {
       total += n;
@@ -36,103 +32,123 @@ class Counter {
   }
 }
 
-const REWRITE_FIELDS = ["ttl", "tos", "ip-id", "mss", "window-scale", "tcp-options"] as const;
-export type RewriteField = (typeof REWRITE_FIELDS)[number];
+/** Fields counted as numbers under 65536 (see addSmall), and the SYN-only fields counted as text. */
+const BYTE_FIELDS = ["ttl", "tos", "ip-id"] as const;
+const TEXT_FIELDS = ["mss", "window-scale", "tcp-options"] as const;
+export type ByteField = (typeof BYTE_FIELDS)[number];
+export type TextField = (typeof TEXT_FIELDS)[number];
+export type RewriteField = ByteField | TextField;
+
+/** Verdict states of a byte field's counter. */
+const UNKNOWN = 0;
+const UNCHANGED = 1;
+const CHANGED = 2;
 
 /**
- * Counts (from -> to) per field over a session direction, to tell a stable rewrite from a
- * one-off change. Byte fields (TTL, TOS, IP ID kept or not) count numeric keys; SYN-only
- * fields count text. Each field's verdict is computed once. A field's counter is made on its
- * first count: a capture has a tally per session direction, and most never see a SYN field.
+ * Counts (from -> to) per field and per session direction ("slot"), to tell a stable rewrite
+ * from a one-off change. The byte fields of all slots live in typed arrays (their usual key
+ * and its count, other keys in a map made on the first disagreement): a capture has a slot
+ * per session direction, and objects per slot cost more than the counting. Text fields are
+ * counted only on SYNs, in counters made on their first count.
  */
-export class RewriteTally {
-  private ttl: Counter | null = null;
-  private tos: Counter | null = null;
-  private ipId: Counter | null = null;
-  private mss: Counter | null = null;
-  private windowScale: Counter | null = null;
-  private tcpOptions: Counter | null = null;
+export class RewriteTallies {
+  /** Per slot and byte field: first key counted (from * 65536 + to), -1 for none; its count. */
+  private readonly firstKey: Float64Array;
+  private readonly firstCount: Uint32Array;
+  private readonly others = new Map<number, Map<number, number>>();
+  private readonly state: Uint8Array;
+  private readonly usualKey: Float64Array;
+  private readonly text = new Map<number, TextCounter>();
 
-  private counter(field: RewriteField): Counter | null {
-    switch (field) {
-      case "ttl":
-        return this.ttl;
-      case "tos":
-        return this.tos;
-      case "ip-id":
-        return this.ipId;
-      case "mss":
-        return this.mss;
-      case "window-scale":
-        return this.windowScale;
-      case "tcp-options":
-        return this.tcpOptions;
-    }
-  }
-
-  private counterToAdd(field: RewriteField): Counter {
-    switch (field) {
-      case "ttl":
-        return (this.ttl ??= new Counter());
-      case "tos":
-        return (this.tos ??= new Counter());
-      case "ip-id":
-        return (this.ipId ??= new Counter());
-      case "mss":
-        return (this.mss ??= new Counter());
-      case "window-scale":
-        return (this.windowScale ??= new Counter());
-      case "tcp-options":
-        return (this.tcpOptions ??= new Counter());
-    }
-  }
-
-  add(field: RewriteField, from: string, to: string): void {
-    this.counterToAdd(field).add(`${from}\u0000${to}`);
+  constructor(slots: number) {
+    this.firstKey = new Float64Array(slots * BYTE_FIELDS.length).fill(-1);
+    this.firstCount = new Uint32Array(slots * BYTE_FIELDS.length);
+    this.state = new Uint8Array(slots * BYTE_FIELDS.length);
+    this.usualKey = new Float64Array(slots * BYTE_FIELDS.length);
   }
 
   /** `from` and `to` under 65536. */
-  addSmall(field: RewriteField, from: number, to: number): void {
-    this.counterToAdd(field).add(from * 65536 + to);
-  }
-
-  /** The (from, to) seen in at least half of the pairs that carry the field, when it is a change. */
-  stable(field: RewriteField): { from: string; to: string } | null {
-    const counter = this.counter(field);
-    if (!counter) return null;
-    if (counter.verdict !== undefined) return counter.verdict;
-    const [best, bestCount, total] = counter.best();
-    let verdict: { from: string; to: string } | null = null;
-    if (best !== undefined) {
-      const [from, to] = typeof best === "number" ? [String(Math.floor(best / 65536)), String(best % 65536)] : best.split("\u0000");
-      if (from !== to && bestCount * 2 >= total) verdict = { from, to };
+  addSmall(slot: number, field: ByteField, from: number, to: number): void {
+    const i = slot * BYTE_FIELDS.length + byteIndex(field);
+    const key = from * 65536 + to;
+    this.state[i] = UNKNOWN;
+    if (key === this.firstKey[i]) this.firstCount[i]++;
+    else if (this.firstKey[i] < 0) {
+      this.firstKey[i] = key;
+      this.firstCount[i] = 1;
+    } else {
+      let more = this.others.get(i);
+      if (!more) this.others.set(i, (more = new Map()));
+      more.set(key, (more.get(key) ?? 0) + 1);
     }
-    counter.verdict = verdict;
-    counter.usualKey = best;
-    return verdict;
   }
 
-  /** Whether (from, to) is what a byte field (see addSmall) usually does in this direction. */
-  usual(field: RewriteField, from: number, to: number): boolean {
-    const counter = this.counter(field);
-    if (!counter) return from === to;
-    if (counter.verdict === undefined) this.stable(field);
-    return counter.verdict ? counter.usualKey === from * 65536 + to : from === to;
+  add(slot: number, field: TextField, from: string, to: string): void {
+    const i = slot * TEXT_FIELDS.length + TEXT_FIELDS.indexOf(field);
+    let counter = this.text.get(i);
+    if (!counter) this.text.set(i, (counter = new TextCounter()));
+    counter.add(`${from}\u0000${to}`);
+  }
+
+  /** The (from, to) seen in at least half of the slot's pairs that carry the field, when it is a change. */
+  stable(slot: number, field: RewriteField): { from: string; to: string } | null {
+    if (field === "ttl" || field === "tos" || field === "ip-id") {
+      const i = slot * BYTE_FIELDS.length + byteIndex(field);
+      if (this.verdict(i) !== CHANGED) return null;
+      return { from: String(Math.floor(this.usualKey[i] / 65536)), to: String(this.usualKey[i] % 65536) };
+    }
+    const counter = this.text.get(slot * TEXT_FIELDS.length + TEXT_FIELDS.indexOf(field));
+    if (!counter) return null;
+    const [best, bestCount, total] = counter.best();
+    if (best === undefined) return null;
+    const [from, to] = best.split("\u0000");
+    return from !== to && bestCount * 2 >= total ? { from, to } : null;
+  }
+
+  /** Whether a byte field has a stable change in the slot. */
+  changes(slot: number, field: ByteField): boolean {
+    return this.verdict(slot * BYTE_FIELDS.length + byteIndex(field)) === CHANGED;
+  }
+
+  /** Whether (from, to) is what a byte field usually does in the slot. */
+  usual(slot: number, field: ByteField, from: number, to: number): boolean {
+    const i = slot * BYTE_FIELDS.length + byteIndex(field);
+    return this.verdict(i) === CHANGED ? this.usualKey[i] === from * 65536 + to : from === to;
+  }
+
+  /** The byte counter's verdict, computed once per run of counts. */
+  private verdict(i: number): number {
+    if (this.state[i] !== UNKNOWN) return this.state[i];
+    if (this.firstKey[i] < 0) return (this.state[i] = UNCHANGED);
+    let best = this.firstKey[i];
+    let bestCount = this.firstCount[i];
+    let total = bestCount;
+    for (const [k, n] of this.others.get(i) ?? []) {
+      total += n;
+      if (n > bestCount) [best, bestCount] = [k, n];
+    }
+    this.usualKey[i] = best;
+    const changed = Math.floor(best / 65536) !== best % 65536 && bestCount * 2 >= total;
+    return (this.state[i] = changed ? CHANGED : UNCHANGED);
   }
 }
 
-/** Header facts that a path may rewrite on every packet of a session. */
-export function tallyRewrites(tally: RewriteTally, ta: PacketTable, s: number, tb: PacketTable, r: number): void {
+function byteIndex(field: ByteField): number {
+  return field === "ttl" ? 0 : field === "tos" ? 1 : 2;
+}
+
+/** Header facts that a path may rewrite on every packet of a session; `slot` is the session direction's. */
+export function tallyRewrites(tallies: RewriteTallies, slot: number, ta: PacketTable, s: number, tb: PacketTable, r: number): void {
   const a = ta.columns;
   const b = tb.columns;
-  tally.addSmall("ttl", a.ttl[s], b.ttl[r]);
-  tally.addSmall("tos", a.tos[s], b.tos[r]);
+  tallies.addSmall(slot, "ttl", a.ttl[s], b.ttl[r]);
+  tallies.addSmall(slot, "tos", a.tos[s], b.tos[r]);
   // IP ID as 0 = kept, 1 = rewritten: its values change on every packet, whether it is kept or not.
-  if (a.l3[s] === L3.IPV4 && b.l3[r] === L3.IPV4) tally.addSmall("ip-id", 0, a.ipId[s] === b.ipId[r] ? 0 : 1);
+  if (a.l3[s] === L3.IPV4 && b.l3[r] === L3.IPV4) tallies.addSmall(slot, "ip-id", 0, a.ipId[s] === b.ipId[r] ? 0 : 1);
   if (a.protocol[s] === 6 && a.tcpFlags[s] & TcpFlag.SYN) {
-    tally.add("mss", String(ta.optional.tcpMss?.[s] ?? 0), String(tb.optional.tcpMss?.[r] ?? 0));
-    tally.add("window-scale", String(ta.optional.tcpWindowScale?.[s] ?? 255), String(tb.optional.tcpWindowScale?.[r] ?? 255));
-    tally.add("tcp-options", optionList(ta.optional.tcpOptionKinds?.[s] ?? 0), optionList(tb.optional.tcpOptionKinds?.[r] ?? 0));
+    tallies.add(slot, "mss", String(ta.optional.tcpMss?.[s] ?? 0), String(tb.optional.tcpMss?.[r] ?? 0));
+    tallies.add(slot, "window-scale", String(ta.optional.tcpWindowScale?.[s] ?? 255), String(tb.optional.tcpWindowScale?.[r] ?? 255));
+    tallies.add(slot, "tcp-options", optionList(ta.optional.tcpOptionKinds?.[s] ?? 0), optionList(tb.optional.tcpOptionKinds?.[r] ?? 0));
   }
 }
 
@@ -159,7 +175,8 @@ export function comparePair(
   s: number,
   tr: PacketTable,
   r: number,
-  tally: RewriteTally,
+  tallies: RewriteTallies,
+  slot: number,
   seqOffset: number,
   ackOffset: number,
   fields: FieldDiff[],
@@ -178,9 +195,9 @@ export function comparePair(
   const payloadChanged =
     a.payloadLength[s] !== b.payloadLength[r] || (completeS && completeR && !quotes && a.payloadHash[s] !== b.payloadHash[r]);
   if (a.payloadLength[s] === b.payloadLength[r] && payloadChanged) fields.push({ field: "payload", a: "bytes as sent", b: "different bytes" });
-  if (!tally.usual("ttl", a.ttl[s], b.ttl[r])) differ(fields, "ip.ttl", a.ttl[s], b.ttl[r]);
-  if (!tally.usual("tos", a.tos[s], b.tos[r])) differ(fields, "ip.dsfield", a.tos[s], b.tos[r]);
-  if (sameFamily && a.l3[s] === L3.IPV4 && !tally.stable("ip-id")) differ(fields, "ip.id", a.ipId[s], b.ipId[r]);
+  if (!tallies.usual(slot, "ttl", a.ttl[s], b.ttl[r])) differ(fields, "ip.ttl", a.ttl[s], b.ttl[r]);
+  if (!tallies.usual(slot, "tos", a.tos[s], b.tos[r])) differ(fields, "ip.dsfield", a.tos[s], b.tos[r]);
+  if (sameFamily && a.l3[s] === L3.IPV4 && !tallies.changes(slot, "ip-id")) differ(fields, "ip.id", a.ipId[s], b.ipId[r]);
   if (proto === 6) {
     differ(fields, "tcp.flags", a.tcpFlags[s], b.tcpFlags[r]);
     differ(fields, "tcp.seq", (a.seq[s] + seqOffset) >>> 0, b.seq[r]);
