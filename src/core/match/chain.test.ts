@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest";
 import { memorySource } from "../formats/memory-source";
 import { readPacketTable } from "../model/packet-table-builder";
 import { TcpFlag } from "../model/packet-table";
-import { payloadBytes } from "../testing/craft";
-import { CaptureChainBuilder, type ChainPacket } from "../testing/chain-craft";
+import { ethernetFrame, ipPacket, payloadBytes } from "../testing/craft";
+import { CaptureChainBuilder, type ChainFrame, type ChainPacket } from "../testing/chain-craft";
 import { FOUR_POINTS, chainTables, fourPointChain } from "./chain-fixture";
 import { haveSharedCaptures, sharedCapture } from "../../testing/shared-captures";
 import { TraceFate, diffChain, fateName, type ChainResult } from "./chain";
@@ -75,6 +75,46 @@ describe("diffChain on a crafted four-point path", () => {
     expect(k).toBeDefined();
     expect([t.origin[k!], t.frames[1][k!], t.frames[2][k!], t.lastPoint[k!], fateName(t.fate[k!])]).toEqual([1, chain.frameNumber(forged, 1), chain.frameNumber(forged, 2), 2, "delivered"]);
     expect(r.findings.find((f) => f.code === "chain-injected")?.text).toBe("1 packet injected between capture 1 (a) and capture 2 (b)");
+  });
+
+  it.each([false, true])("keeps the pieces of a segmented send in one packet's journey, and follows merged pieces as the merge (second piece lost on hop 1: %s)", async (dropPiece) => {
+    const chain = new CaptureChainBuilder(3, { offsets: [0, 0.2, 0.4], delay: 0.003 });
+    const ends = { client: { addr: "10.0.0.1", port: 41000 }, server: { addr: "10.0.0.2", port: 445 } };
+    const s = chain.session([ends, ends, ends]);
+    s.c2s(0, { seq: 1, flags: SYN, mss: 1460 });
+    s.s2c(0.01, { seq: 7, ack: 2, flags: SYN | ACK, mss: 1460 });
+    s.c2s(0.02, { seq: 2, ack: 8, flags: ACK });
+    const seg = (point: number, t: number, from: "client" | "server", seq: number, ack: number, payload: Uint8Array, lengthZero = false) => {
+      const [src, dst] = from === "client" ? [ends.client, ends.server] : [ends.server, ends.client];
+      // TTL drops by one per hop, as on the builder's own packets.
+      const ttl = 64 - (from === "client" ? point : 2 - point);
+      const ip = ipPacket({ src: src.addr, dst: dst.addr, ttl, id: seq & 0xffff, lengthZero }, { tcp: { srcPort: src.port, dstPort: dst.port, seq, ack, flags: PSH | ACK, payload } });
+      return chain.only(point, t, ethernetFrame(ip));
+    };
+    // The client's host sends one 2000-byte super-segment (TSO): captures 1 and 2 see two pieces.
+    const data = payloadBytes(2000, 5);
+    const superSegment = seg(0, 0.03, "client", 2, 8, data, true);
+    const pieces1 = [seg(1, 0.033, "client", 2, 8, data.subarray(0, 1000)), seg(1, 0.0331, "client", 1002, 8, data.subarray(1000))];
+    const pieces2 = [seg(2, 0.036, "client", 2, 8, data.subarray(0, 1000)), ...(dropPiece ? [] : [seg(2, 0.0361, "client", 1002, 8, data.subarray(1000))])];
+    // The server sends two segments; the client's host merges them (GRO) before its capture.
+    const reply = payloadBytes(1600, 6);
+    const sent = [seg(2, 0.05, "server", 8, 2002, reply.subarray(0, 800)), seg(2, 0.0501, "server", 808, 2002, reply.subarray(800))];
+    const relayed = [seg(1, 0.053, "server", 8, 2002, reply.subarray(0, 800)), seg(1, 0.0531, "server", 808, 2002, reply.subarray(800))];
+    const merged = seg(0, 0.0565, "server", 8, 2002, reply);
+    s.c2s(0.07, { seq: 2002, ack: 1608, flags: ACK });
+    const r = diffChain(await chainTables(chain, ["client", "middle", "server"]));
+
+    const superFrame = chain.frameNumberOf(superSegment, 0);
+    const firstPieces = [chain.frameNumberOf(pieces1[0], 1), chain.frameNumberOf(pieces2[0], 2)];
+    expect(r.events).toEqual(dropPiece ? [{ kind: "lost", direction: "client-to-server", hop: 1, origin: { capture: 0, frame: superFrame }, frames: [superFrame, ...firstPieces] }] : []);
+    const t = r.traces;
+    const journey = (k: number) => `${t.direction[k]} ${t.origin[k]} ${[0, 1, 2].map((p) => t.frames[p][k]).join(",")} ${fateName(t.fate[k])}`;
+    const all = Array.from({ length: t.count }, (_, k) => journey(k));
+    const n = (frame: ChainFrame, point: number) => chain.frameNumberOf(frame, point);
+    expect(all).toContain(`0 0 ${superFrame},${n(pieces1[0], 1)},${n(pieces2[0], 2)} ${dropPiece ? "lost" : "delivered"}`);
+    for (const k of [0, 1]) expect(all).toContain(`1 2 ${n(merged, 0)},${n(relayed[k], 1)},${n(sent[k], 2)} delivered`);
+    // No piece starts a journey of its own in the middle: SYN, ACK, super-segment, ACK; SYN-ACK and the two sent pieces.
+    expect(all).toHaveLength(7);
   });
 
   it("lets a session end where its server is, and follows a relay that starts there (a mail relay)", async () => {

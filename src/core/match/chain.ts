@@ -180,16 +180,28 @@ class TraceBuilder {
   }
 }
 
+/** Capture indexes after `point` in a direction of travel. */
+function beyond(point: number, forward: boolean, points: number): number[] {
+  return forward ? Array.from({ length: points - 1 - point }, (_, k) => point + 1 + k) : Array.from({ length: point }, (_, k) => point - 1 - k);
+}
+
 /**
  * Follows the packets of one direction hop by hop: client → server walks the hops 0, 1, ...
  * (sender = A side), server → client walks them backwards (sender = B side). Each hop's rows are
  * read once, and one frame → trace array per point is kept: linear in the packets.
+ *
+ * Segmentation offload: the pieces a packet was split into (TSO at a point) stay in the packet's
+ * trace, and the packet counts as lost on the first hop where any piece was lost. Pieces merged
+ * into one frame (GRO at a point) are followed on as that frame: the merged traces take the
+ * journey of the trace that frame continues, from the merge on.
  */
 function follow(hops: ChainHop[], packets: number[], d: number, traces: TraceBuilder): void {
   const forward = d === Direction.CLIENT_TO_SERVER;
   const first = forward ? 0 : hops.length;
   let arrived = new Int32Array(packets[first] + 1).fill(-1);
   let injectedHere = new Uint8Array(packets[first] + 1);
+  /** [merged trace, trace it joined, point of the merge], in the order they happened. */
+  const merges: [number, number, number][] = [];
   for (let step = 0; step < hops.length; step++) {
     const hop = forward ? step : hops.length - 1 - step;
     const rows = hops[hop].result.rows;
@@ -198,8 +210,6 @@ function follow(hops: ChainHop[], packets: number[], d: number, traces: TraceBui
     const toPoint = forward ? hop + 1 : hop;
     const nextArrived = new Int32Array(packets[toPoint] + 1).fill(-1);
     const nextInjected = new Uint8Array(packets[toPoint] + 1);
-    // A sender frame has several rows when it was segmented (TSO/GRO): its first row carries it on.
-    const handled = new Uint8Array(packets[fromPoint] + 1);
     for (let r = 0; r < rows.count; r++) {
       if (rows.direction[r] !== d) continue;
       const status = rows.status[r];
@@ -211,23 +221,47 @@ function follow(hops: ChainHop[], packets: number[], d: number, traces: TraceBui
       if (status === RowStatus.DUPLICATED) continue;
       const f = sender[r];
       // Rows of the receiving side alone (a local session of the next point, a copy outside the window).
-      if (f === 0 || handled[f]) continue;
-      handled[f] = 1;
-      const t = arrived[f] !== -1 ? arrived[f] : traces.add(d, fromPoint, f, injectedHere[f] === 1);
+      if (f === 0) continue;
+      let t = arrived[f];
+      if (t === -1) {
+        t = traces.add(d, fromPoint, f, injectedHere[f] === 1);
+        arrived[f] = t;
+      }
+      const lost = traces.fate[t] === TraceFate.LOST;
       if (status === RowStatus.MATCHED) {
         const g = receiver[r];
-        traces.frames[toPoint][t] = g;
+        if (traces.frames[toPoint][t] === 0) traces.frames[toPoint][t] = g;
         traces.lastPoint[t] = toPoint;
-        traces.fate[t] = step === hops.length - 1 ? TraceFate.DELIVERED : TraceFate.ENDED;
+        if (!lost) traces.fate[t] = step === hops.length - 1 ? TraceFate.DELIVERED : TraceFate.ENDED;
         if (rows.flags[r] & RowFlag.MODIFIED) traces.modifiedHops[t] |= 1 << hop;
-        nextArrived[g] = t;
-      } else {
-        traces.fate[t] = status === RowStatus.LOST ? TraceFate.LOST : status === RowStatus.OUTSIDE_WINDOW ? TraceFate.OUTSIDE_WINDOW : TraceFate.ENDED;
-        if (status !== RowStatus.ONE_SIDED) traces.endHop[t] = hop;
+        const other = nextArrived[g];
+        if (other === -1) nextArrived[g] = t;
+        else if (other !== t) merges.push([t, other, toPoint]);
+      } else if (status === RowStatus.LOST) {
+        if (!lost) [traces.fate[t], traces.endHop[t]] = [TraceFate.LOST, hop];
+      } else if (!lost && traces.lastPoint[t] === fromPoint) {
+        // Outside the window or not crossing, unless another piece of it already went on.
+        traces.fate[t] = status === RowStatus.OUTSIDE_WINDOW ? TraceFate.OUTSIDE_WINDOW : TraceFate.ENDED;
+        traces.endHop[t] = status === RowStatus.OUTSIDE_WINDOW ? hop : -1;
       }
     }
     arrived = nextArrived;
     injectedHere = nextInjected;
+  }
+  // Latest merges first, so the trace a packet joined already holds its whole journey.
+  for (let m = merges.length - 1; m >= 0; m--) {
+    const [t, u, point] = merges[m];
+    for (const q of beyond(point, forward, packets.length)) {
+      if (traces.frames[q][t] === 0) traces.frames[q][t] = traces.frames[q][u];
+      if (traces.frames[q][u] !== 0) traces.lastPoint[t] = q;
+      // Hop between q and the point before it in the direction of travel.
+      const hop = forward ? q - 1 : q;
+      traces.modifiedHops[t] |= traces.modifiedHops[u] & (1 << hop);
+    }
+    if (traces.fate[t] === TraceFate.LOST) continue;
+    const lostBefore = traces.fate[u] === TraceFate.LOST && !beyond(point, forward, packets.length).includes(forward ? traces.endHop[u] + 1 : traces.endHop[u]);
+    if (!lostBefore) [traces.fate[t], traces.endHop[t]] = [traces.fate[u], traces.endHop[u]];
+    else traces.fate[t] = traces.lastPoint[t] === (forward ? packets.length - 1 : 0) ? TraceFate.DELIVERED : TraceFate.ENDED;
   }
 }
 

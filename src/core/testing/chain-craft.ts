@@ -36,7 +36,7 @@ export interface ChainPath {
   change?: { from: number; payload: Uint8Array };
 }
 
-interface ChainFrame {
+export interface ChainFrame {
   time: number;
   data: Uint8Array;
 }
@@ -104,10 +104,21 @@ export class CaptureChainBuilder {
     return { direction: dir, copies };
   }
 
+  /** A frame seen only at `point`, at true time `t` (offload super-segments and merges, forged packets). */
+  only(point: number, t: number, data: Uint8Array): ChainFrame {
+    const frame = { time: t + this.opts.offsets[point], data };
+    this.frames[point].push(frame);
+    return frame;
+  }
+
   /** Frame number (from 1, file order) of a packet's copy at `point`; 0 when it was not seen there. */
   frameNumber(packet: ChainPacket, point: number): number {
     const copy = packet.copies[point];
-    return copy ? this.sorted(point).indexOf(copy) + 1 : 0;
+    return copy ? this.frameNumberOf(copy, point) : 0;
+  }
+
+  frameNumberOf(frame: ChainFrame, point: number): number {
+    return this.sorted(point).indexOf(frame) + 1;
   }
 
   private sorted(point: number): ChainFrame[] {
