@@ -23,7 +23,7 @@ export const MAX_CHAIN_CAPTURES = 33;
 export const TraceFate = {
   /** Seen at the last point of its direction (the last capture client → server, the first server → client). */
   DELIVERED: 0,
-  /** Sent at `lastPoint`, never seen at the next point while it was capturing (hop `endHop`). */
+  /** Sent, never seen at the next point while it was capturing: lost on hop `endHop` (a split packet: any of its pieces). */
   LOST: 1,
   /** Its session does not go on past `lastPoint` (the host there is its end point, or it stays local). */
   ENDED: 2,
@@ -47,7 +47,7 @@ export interface TraceColumns {
   injected: Uint8Array;
   /** frames[capture][trace]: the packet's frame at each point (first copy), 0 where it was not seen. */
   frames: Uint32Array[];
-  /** Capture index of the last point where it was seen. */
+  /** Capture index of the last point where it (or, when it was split, one of its pieces) was seen. */
   lastPoint: Uint8Array;
   /** TraceFate code. */
   fate: Uint8Array;
