@@ -31,11 +31,16 @@ export function buildFindings(result: DiffResult): Finding[] {
     });
   }
 
-  const lostByDir = sessions.map(() => [0, 0]);
-  const modifiedFields = sessions.map(() => new Set<string>());
+  // Lost per session direction (session * 2 + direction), and modified fields of the few sessions that have any.
+  const lostByDir = new Uint32Array(sessions.length * 2);
+  const modifiedFields = new Map<number, Set<string>>();
   for (const e of events) {
-    if (e.kind === "lost") lostByDir[e.session][e.direction === "client-to-server" ? 0 : 1]++;
-    if (e.kind === "modified") for (const f of e.fields ?? []) modifiedFields[e.session].add(f.field);
+    if (e.kind === "lost") lostByDir[e.session * 2 + (e.direction === "client-to-server" ? 0 : 1)]++;
+    if (e.kind === "modified") {
+      let fields = modifiedFields.get(e.session);
+      if (!fields) modifiedFields.set(e.session, (fields = new Set()));
+      for (const f of e.fields ?? []) fields.add(f.field);
+    }
   }
   for (const s of sessions) {
     if (s.oneSided === "entirely-lost") {
@@ -49,7 +54,7 @@ export function buildFindings(result: DiffResult): Finding[] {
       continue;
     }
     for (const d of [0, 1]) {
-      const lost = lostByDir[s.id][d];
+      const lost = lostByDir[s.id * 2 + d];
       if (!lost) continue;
       const [from, to] = d === 0 ? ["client", "server"] : ["server", "client"];
       out.push({
@@ -70,7 +75,7 @@ export function buildFindings(result: DiffResult): Finding[] {
       });
     }
     if (s.counts.modified) {
-      const fields = modifiedFields[s.id];
+      const fields = modifiedFields.get(s.id) ?? [];
       out.push({
         severity: "problem",
         code: "modified-in-flight",
