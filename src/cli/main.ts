@@ -2,7 +2,8 @@
 
 const USAGE = `usage:
   parallax info FILE... [--json] [--utc-offset ±HH:MM]
-  parallax diff A B [--offset SECONDS] [--skew PPM] [--json FILE|-] [--packets]`;
+  parallax diff A B [C ...] [--offset SECONDS] [--skew PPM] [--json FILE|-] [--packets] [--utc-offset ±HH:MM]
+    (captures in path order, the first nearest the client; --offset/--skew for two files only)`;
 
 type Command = (args: string[]) => Promise<number>;
 
