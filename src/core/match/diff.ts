@@ -367,6 +367,8 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
   }
   let ttlSign = 0;
   const fields: FieldDiff[] = [];
+  let delta = NO_DELTA;
+  let deltaSession = -1;
   for (let i = 0; i < pairs.length; i++) {
     const d = pairs.direction[i];
     const up = d === Direction.CLIENT_TO_SERVER;
@@ -397,7 +399,11 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
     }
     counts.matched++;
     if (pairs.segmented[i]) continue;
-    const delta = seqDelta.get(sid) ?? NO_DELTA;
+    // Pairs come grouped by session: look the offsets up once per run of a session.
+    if (sid !== deltaSession) {
+      delta = seqDelta.get(sid) ?? NO_DELTA;
+      deltaSession = sid;
+    }
     const seqOff = d === 0 ? delta[0] : -delta[1] >>> 0;
     const ackOff = d === 0 ? delta[1] : -delta[0] >>> 0;
     fields.length = 0;
