@@ -7,7 +7,7 @@ import type { PacketTable } from "../model/packet-table";
 import { buildFindings } from "../findings/findings";
 import { matchByIdentity, matchBySequenceRange, sequenceOffset, tcpHeaderKey, tcpLooseKey, type DirectionSide } from "./align";
 import { bOnAClock, estimateClock, type DelaySamples } from "./clock";
-import { ABSENT, IdentityMap, exactIdentity, identityOf, looseIdentity } from "./identity";
+import { ABSENT, IdentityMap, exactIdentity, identityOf, looseIdentity, looseVotingIdentity } from "./identity";
 import { pairFlows } from "./pairing";
 import { comparePair, RewriteTallies, tallyRewrites } from "./rewrites";
 import { NO_SESSION, planSessions, type SessionPlan } from "./sessions";
@@ -198,10 +198,10 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
   const flowPairs = pairFlows(
     flowsA,
     exactA,
-    (row) => looseIdentity(a, row),
+    (row) => looseVotingIdentity(a, row),
     flowsB,
     exactB,
-    (row) => looseIdentity(b, row),
+    (row) => looseVotingIdentity(b, row),
     options,
   );
   const plan = planSessions(a, flowsA, b, flowsB, flowPairs);
@@ -705,10 +705,17 @@ function buildRows(
   const order = new Uint32Array(count);
   for (let i = 0; i < count; i++) order[fill[sessionOf[i]]++] = i;
   for (let s = 0; s < nSessions; s++) {
-    const group = order.subarray(start[s], start[s + 1]);
     let sorted = true;
-    for (let k = 1; k < group.length && sorted; k++) sorted = sortTime[group[k - 1]] < sortTime[group[k]] || (sortTime[group[k - 1]] === sortTime[group[k]] && group[k - 1] < group[k]);
-    if (!sorted) group.sort((x, y) => sortTime[x] - sortTime[y] || x - y);
+    for (let k = start[s] + 1; k < start[s + 1] && sorted; k++) {
+      const x = order[k - 1];
+      const y = order[k];
+      sorted = sortTime[x] < sortTime[y] || (sortTime[x] === sortTime[y] && x < y);
+    }
+    if (sorted) continue;
+    // A session's rows are a few sorted runs (each direction's pairs, then the leftovers): an
+    // Array's merge sort takes runs as they come, a typed array's sort does not.
+    const group = order.subarray(start[s], start[s + 1]);
+    group.set(Array.from(group).sort((x, y) => sortTime[x] - sortTime[y] || x - y));
   }
   const rows: AlignedRows = {
     count,
@@ -722,7 +729,8 @@ function buildRows(
     aboveMinMs: new Float64Array(count).fill(NaN),
     sessionRowStart: new Uint32Array(nSessions + 1),
   };
-  order.forEach((i, k) => {
+  for (let k = 0; k < count; k++) {
+    const i = order[k];
     rows.session[k] = sessionOf[i];
     rows.sessionRowStart[sessionOf[i] + 1]++;
     if (i < pairs.length) {
@@ -740,7 +748,7 @@ function buildRows(
       else rows.frameB[k] = x.row + 1;
       rows.status[k] = x.status;
     }
-  });
+  }
   for (let s = 0; s < nSessions; s++) rows.sessionRowStart[s + 1] += rows.sessionRowStart[s];
   return rows;
 }
