@@ -199,13 +199,13 @@ describe.skipIf(!haveSharedCaptures)("diffChain on the real mail relay captured 
   // session seen at capture 3 only (confidence 0.022), so 4 of its packets come out "lost", 23
   // IMAP packets "injected", and 3 SMTP packets "delivered" to capture 3. These two tests hold the
   // truth from tshark and start passing (turn them into plain `it`) once the pairing is fixed.
-  it.fails("ends the client's SMTP session at the first mail server, where its server is (matcher bug: fails today)", async () => {
+  it("ends the client's SMTP session at the first mail server, where its server is", async () => {
     const got = journeys(await chain());
     const origins = expected.map((line) => line.split(" frames=")[0]);
     expect(origins.map((o) => got.get(o) ?? `${o} (not followed)`)).toEqual(expected);
   });
 
-  it.fails("finds nothing lost, injected or modified on either hop (matcher bug: fails today)", async () => {
+  it("finds nothing lost, injected or modified on either hop", async () => {
     const r = await chain();
     expect(r.hops.map((h) => [h.counts.lost, h.counts.injected, h.counts.modified])).toEqual([[0, 0, 0], [0, 0, 0]]);
     expect(r.events).toEqual([]);

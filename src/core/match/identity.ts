@@ -107,6 +107,19 @@ export function looseIdentity(t: PacketTable, row: number): Identity {
   return identityOf(scratch, identityFields(t, row, false, true));
 }
 
+/** An identity that says nothing about which flow a packet belongs to: it casts no vote. */
+export const NO_VOTE = -1;
+
+/**
+ * The identity without IP ID of a row that can tell its flow apart, for voting on flow pairs;
+ * NO_VOTE for a row with neither payload nor TCP timestamps (a bare SYN or ACK then looks
+ * the same in every connection, and would pair unrelated flows).
+ */
+export function looseVotingIdentity(t: PacketTable, row: number): Identity {
+  const distinctive = t.columns.payloadLength[row] > 0 || (t.columns.flags[row] & PacketFlag.TCP_TS) !== 0;
+  return distinctive ? looseIdentity(t, row) : NO_VOTE;
+}
+
 /** Identity without the IP ID, plus a TCP segment's place in the stream (seq/ack in the other side's space). */
 export function looseIdentityAt(t: PacketTable, row: number, seq: number, ack: number): Identity {
   let n = identityFields(t, row, false, true);

@@ -3,7 +3,7 @@
 // packet count: no comparison of all flows with all flows.
 
 import { NO_FLOW, type Flow, type FlowTable } from "../flows/flow-table";
-import { ABSENT, IdentityMap } from "./identity";
+import { ABSENT, IdentityMap, NO_VOTE } from "./identity";
 import type { DiffOptions } from "./types";
 
 export interface FlowPair {
@@ -19,6 +19,18 @@ export interface FlowPair {
 
 /** Identities shared by more flows than this say nothing about which flow is the partner. */
 const AMBIGUOUS = -2;
+
+/**
+ * Share of the smaller flow's packets that must have their identity in the other flow. Below
+ * it, the few shared identities are generic ones (a bare ACK at relative seq 1 with no
+ * timestamps looks the same in every connection) and the flows are not the same session;
+ * loss on the way still leaves the smaller flow mostly matched.
+ */
+const MIN_SHARED = 0.2;
+
+function packetsOf(f: Flow): number {
+  return f.packets[0] + f.packets[1];
+}
 
 function compatible(fa: Flow, fb: Flow): boolean {
   const icmp = (f: Flow) => f.kind === "icmp" || f.kind === "icmpv6";
@@ -105,11 +117,13 @@ function vote(
     for (let k = inB.start[p]; k < inB.start[p + 1]; k++) {
       const flowDirection = inB.flowDirections[k];
       const key = inB.keys[k];
+      if (key === NO_VOTE) continue;
       const seen = owner.get(key);
       if (seen === ABSENT) owner.set(key, flowDirection);
       else if (seen !== AMBIGUOUS && seen >>> 1 !== flowDirection >>> 1) owner.set(key, AMBIGUOUS);
     }
     for (let k = inA.start[p]; k < inA.start[p + 1]; k++) {
+      if (inA.keys[k] === NO_VOTE) continue;
       const ownerB = owner.get(inA.keys[k]);
       if (ownerB < 0) continue;
       const fa = inA.flowDirections[k] >>> 1;
@@ -148,7 +162,10 @@ function assign(
   const ranked = candidates.sort((x, y) => y.same + y.opposite - (x.same + x.opposite) || x.a - y.a || x.b - y.b);
   for (const c of ranked) {
     if (takenA[c.a] || takenB[c.b] || rejected.has(`${c.a}/${c.b}`)) continue;
-    if (!compatible(flowsA.flows[c.a], flowsB.flows[c.b])) continue;
+    const fa = flowsA.flows[c.a];
+    const fb = flowsB.flows[c.b];
+    if (!compatible(fa, fb)) continue;
+    if (c.same + c.opposite < MIN_SHARED * Math.min(packetsOf(fa), packetsOf(fb))) continue;
     takenA[c.a] = 1;
     takenB[c.b] = 1;
     out.push({ a: c.a, b: c.b, votes: c.same + c.opposite, sameOrientation: c.same >= c.opposite, by });
