@@ -53,6 +53,17 @@ describe("estimateClock", () => {
     expect(clock.assumption).toMatch(/equal in both directions/);
   });
 
+  it("assumes no drift when the envelopes slope more than clocks drift, and says so", () => {
+    // Three packets each way within 20 ms, queued 0.5 ms longer each time one way and shorter
+    // the other: envelopes sloping 0.05 either way, i.e. 50000 ppm of apparent drift.
+    const few = [0, 0.01, 0.02];
+    const clock = estimateClock(direction(1, 0.4, 0, 0.02, few, (k) => k * 5e-4), direction(-1, 0.4, 0, 0.02, few, (k) => (2 - k) * 5e-4), 0);
+    expect(clock.skewPpm).toBe(0);
+    expect(clock.offsetSeconds).toBeCloseTo(0.4, 9);
+    expect(clock.assumption).toMatch(/equal in both directions/);
+    expect(clock.assumption).toMatch(/slope by 50000 ppm, more than clocks drift.*no drift is assumed/);
+  });
+
   it("takes the user's offset and skew instead", () => {
     const clock = estimateClock(direction(1, 1, 0, 0.01, xs, jitter), direction(-1, 1, 0, 0.01, xs, jitter), 0, { offsetSeconds: 0.995, skewPpm: 3 });
     expect(clock).toMatchObject({ offsetSeconds: 0.995, skewPpm: 3, source: "given" });

@@ -114,6 +114,12 @@ export function withoutLowOutliers(samples: DelaySamples): DelaySamples {
   return out;
 }
 
+/**
+ * Quartz clocks drift tens of ppm, and NTP slews at most 500 ppm: a steeper envelope comes
+ * from too few or too short-lived samples, not from the clocks.
+ */
+const MAX_PLAUSIBLE_SKEW = 500e-6;
+
 export const EQUAL_MIN_DELAY =
   "The minimum one-way delay is assumed equal in both directions: the offset is half the difference of the two lower envelopes. Delays above each direction's minimum do not depend on this assumption.";
 
@@ -144,6 +150,8 @@ export function estimateClock(
     // Each envelope's slope measures the skew (with opposite signs); trust each by its time span.
     const spans = (up?.span ?? 0) + (down?.span ?? 0);
     if (spans > 0) skew = ((up?.span ?? 0) * (up?.slope ?? 0) - (down?.span ?? 0) * (down?.slope ?? 0)) / spans;
+    const implausibleSkew = Math.abs(skew) > MAX_PLAUSIBLE_SKEW ? skew : 0;
+    if (implausibleSkew) skew = 0;
     if (up && down) {
       offset = (minimumBelow(c2s, skew) - minimumBelow(s2c, -skew)) / 2;
     } else if (up) {
@@ -154,6 +162,9 @@ export function estimateClock(
       assumption = "Only server-to-client packets were matched: the offset assumes a zero minimum delay that way.";
     } else {
       assumption = "No packet was matched: the clocks are taken as equal.";
+    }
+    if (implausibleSkew) {
+      assumption += ` The delays' lower envelopes slope by ${(implausibleSkew * 1e6).toFixed(0)} ppm, more than clocks drift (too few packets or too short a span to measure drift): no drift is assumed.`;
     }
   }
   const minUp = c2s.x.length ? (minimumBelow(c2s, skew) - offset) * 1e3 : null;
