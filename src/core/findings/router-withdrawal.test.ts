@@ -35,3 +35,18 @@ describe("routerWithdrawals (S9)", () => {
     expect(routerWithdrawals(t, 0)).toEqual([]);
   });
 });
+
+describe("diffCaptures raises S9 from either capture", () => {
+  it("lists the withdrawal among the diff's findings, naming the capture it was seen in", async () => {
+    const { diffCaptures } = await import("../match/diff");
+    const ndp = await table();
+    const result = diffCaptures(ndp, ndp);
+    const s9 = result.findings.filter((f) => f.code === "ipv6-router-withdrawn");
+    expect(s9.map((f) => f.text.match(/capture (\w), frame (\d+)/)!.slice(1))).toEqual([
+      ["A", "2"],
+      ["A", "4"],
+      ["B", "2"],
+      ["B", "4"],
+    ]);
+  });
+});
