@@ -72,17 +72,27 @@ function endpointPorts(t: PacketTable, row: number, kind: FlowKind): number {
   return 0;
 }
 
-/** (address, address, ports, protocol) -> open flow, open addressing over typed arrays (no boxed keys). */
+/** Int32 slots per ConversationMap entry: address 1, address 2, ports, protocol, flow (-1 = empty). */
+const STRIDE = 5;
+
+/**
+ * (address, address, ports, protocol) -> open flow, open addressing over one typed array (no
+ * boxed keys); an entry's fields sit side by side, so a probe reads one cache line.
+ */
 class ConversationMap {
-  private a1 = new Uint32Array(1024);
-  private a2 = new Uint32Array(1024);
-  private ports = new Uint32Array(1024);
-  private proto = new Uint8Array(1024);
-  private flow = new Int32Array(1024).fill(-1);
+  private slots = ConversationMap.emptySlots(1024);
   private used = 0;
 
+  private static emptySlots(capacity: number): Int32Array {
+    const slots = new Int32Array(capacity * STRIDE);
+    for (let i = 4; i < slots.length; i += STRIDE) slots[i] = -1;
+    return slots;
+  }
+
+  /** Offset of the key's entry, or of the empty entry where it would go. Keys are compared as int32. */
   private slot(a1: number, a2: number, ports: number, proto: number): number {
-    const mask = this.flow.length - 1;
+    const slots = this.slots;
+    const mask = slots.length / STRIDE - 1;
     // Mix all bits down: ports differ in their high half (client port) and the slot takes low bits.
     let h = Math.imul(a1, 0x9e3779b1) ^ Math.imul(a2 ^ (proto << 24), 0x85ebca6b) ^ ports;
     h ^= h >>> 16;
@@ -91,41 +101,36 @@ class ConversationMap {
     h = Math.imul(h, 0xc2b2ae35);
     h ^= h >>> 16;
     let i = h & mask;
-    while (this.flow[i] !== -1 && (this.a1[i] !== a1 || this.a2[i] !== a2 || this.ports[i] !== ports || this.proto[i] !== proto)) i = (i + 1) & mask;
-    return i;
+    let at = i * STRIDE;
+    while (slots[at + 4] !== -1 && (slots[at] !== (a1 | 0) || slots[at + 1] !== (a2 | 0) || slots[at + 2] !== (ports | 0) || slots[at + 3] !== proto)) {
+      i = (i + 1) & mask;
+      at = i * STRIDE;
+    }
+    return at;
   }
 
   get(a1: number, a2: number, ports: number, proto: number): number {
-    return this.flow[this.slot(a1, a2, ports, proto)];
+    return this.slots[this.slot(a1, a2, ports, proto) + 4];
   }
 
   set(a1: number, a2: number, ports: number, proto: number, flow: number): void {
-    const i = this.slot(a1, a2, ports, proto);
-    if (this.flow[i] === -1) this.used++;
-    this.a1[i] = a1;
-    this.a2[i] = a2;
-    this.ports[i] = ports;
-    this.proto[i] = proto;
-    this.flow[i] = flow;
-    if (this.used * 2 > this.flow.length) this.grow();
+    const at = this.slot(a1, a2, ports, proto);
+    if (this.slots[at + 4] === -1) this.used++;
+    this.slots[at] = a1;
+    this.slots[at + 1] = a2;
+    this.slots[at + 2] = ports;
+    this.slots[at + 3] = proto;
+    this.slots[at + 4] = flow;
+    if (this.used * 2 > this.slots.length / STRIDE) this.grow();
   }
 
   private grow(): void {
-    const { a1, a2, ports, proto, flow } = this;
-    const size = flow.length * 2;
-    this.a1 = new Uint32Array(size);
-    this.a2 = new Uint32Array(size);
-    this.ports = new Uint32Array(size);
-    this.proto = new Uint8Array(size);
-    this.flow = new Int32Array(size).fill(-1);
-    for (let k = 0; k < flow.length; k++) {
-      if (flow[k] === -1) continue;
-      const i = this.slot(a1[k], a2[k], ports[k], proto[k]);
-      this.a1[i] = a1[k];
-      this.a2[i] = a2[k];
-      this.ports[i] = ports[k];
-      this.proto[i] = proto[k];
-      this.flow[i] = flow[k];
+    const old = this.slots;
+    this.slots = ConversationMap.emptySlots((old.length / STRIDE) * 2);
+    for (let k = 0; k < old.length; k += STRIDE) {
+      if (old[k + 4] === -1) continue;
+      const at = this.slot(old[k], old[k + 1], old[k + 2], old[k + 3]);
+      for (let j = 0; j < STRIDE; j++) this.slots[at + j] = old[k + j];
     }
   }
 }
