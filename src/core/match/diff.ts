@@ -169,7 +169,7 @@ function withFastColumns(t: PacketTable): PacketTable {
 /**
  * What alignment leaves for the events and rows. The per-row intermediates it needs on the
  * way (identities, B's times on its own clock, the flow tables' row columns, the session
- * columns) die with it, before the result's objects are built: ~25 bytes per packet less at peak.
+ * columns: about 25 bytes per packet of typed arrays) die with it, before the result's objects are built.
  */
 interface Alignment {
   flowsA: Flow[];
