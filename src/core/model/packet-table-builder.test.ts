@@ -3,7 +3,7 @@
 // reader errors are kept.
 
 import { describe, expect, it } from "vitest";
-import { ethernet, ipv4, tcp, TcpFlags, tcpOption, bytes, udp } from "../../../fixtures/decode/packets";
+import { ethernet, ipv4, ipv6, tcp, TcpFlags, tcpOption, bytes, udp } from "../../../fixtures/decode/packets";
 import type { PacketRecord } from "../formats/types";
 import { PacketFlag, L3 } from "./packet-table";
 import { PacketTableBuilder } from "./packet-table-builder";
@@ -103,5 +103,142 @@ describe("PacketTableBuilder", () => {
     expect(t.sparse.meta.get(2)).toEqual({ comments: ["hello"] });
     expect(t.errors).toEqual([{ file: "crafted", offset: 999, frame: 4, message: "cut", fatal: true }]);
     expect(t.interfaces.map((i) => i.linkType)).toEqual([1, 1, 147]);
+  });
+});
+
+describe("PacketTableBuilder column narrowing", () => {
+  const ORDINARY = 1500;
+
+  /** ORDINARY rows of segment(i) (across chunk boundaries), then `extra` records. */
+  function tableWith(...extra: PacketRecord[]) {
+    const b = new PacketTableBuilder();
+    b.addInterface(0, ETH);
+    for (let i = 0; i < ORDINARY; i++) b.record(record(i, segment(i)));
+    for (const rec of extra) b.record(rec);
+    return b.finish(facts);
+  }
+
+  /** The ordinary rows are unchanged (checked on every row of the narrowable columns). */
+  function expectOrdinaryRows(t: ReturnType<typeof tableWith>): void {
+    const c = t.columns;
+    for (let i = 0; i < ORDINARY; i++) {
+      const length = segment(i).length;
+      expect([c.fileOffset[i], c.capturedLength[i], c.originalLength[i], c.ipLength[i], c.payloadLength[i], c.tcpFlags[i]]).toEqual([
+        24 + i * 100,
+        length,
+        length,
+        length - 14,
+        i % 50,
+        TcpFlags.ACK,
+      ]);
+      expect([t.addresses.text[c.src[i]], t.addresses.text[c.dst[i]]]).toEqual([`10.0.${(i >> 8) & 255}.${i & 255}`, "10.9.9.9"]);
+    }
+  }
+
+  const at = (i: number, data: Uint8Array, fields: Partial<PacketRecord> = {}): PacketRecord => ({ ...record(i, data), ...fields });
+
+  it("stores file offsets below 2^32 as Uint32, larger ones as Float64", () => {
+    const under = tableWith(at(ORDINARY, segment(0), { fileOffset: 2 ** 32 - 1 }));
+    const over = tableWith(at(ORDINARY, segment(0), { fileOffset: 2 ** 32 }));
+    expect(under.columns.fileOffset).toBeInstanceOf(Uint32Array);
+    expect(over.columns.fileOffset).toBeInstanceOf(Float64Array);
+    expect([under.columns.fileOffset[ORDINARY], over.columns.fileOffset[ORDINARY]]).toEqual([2 ** 32 - 1, 2 ** 32]);
+    expectOrdinaryRows(under);
+    expectOrdinaryRows(over);
+  });
+
+  it("stores captured and original lengths below 65536 as Uint16, longer ones as Uint32", () => {
+    // A frame of an unassigned EtherType: no IP, so only the lengths matter.
+    const frame = (length: number) => ethernet(0x88b5, bytes(length - 14));
+    const under = tableWith(at(ORDINARY, frame(65535)), at(ORDINARY + 1, frame(100), { originalLength: 65535 }));
+    const overCaptured = tableWith(at(ORDINARY, frame(65536)));
+    const overOriginal = tableWith(at(ORDINARY, frame(100), { originalLength: 65536 }));
+    expect(under.columns.capturedLength).toBeInstanceOf(Uint16Array);
+    expect(under.columns.originalLength).toBeInstanceOf(Uint16Array);
+    expect([under.columns.capturedLength[ORDINARY], under.columns.capturedLength[ORDINARY + 1]]).toEqual([65535, 100]);
+    expect([under.columns.originalLength[ORDINARY], under.columns.originalLength[ORDINARY + 1]]).toEqual([65535, 65535]);
+    expect(overCaptured.columns.capturedLength).toBeInstanceOf(Uint32Array);
+    expect(overCaptured.columns.originalLength).toBe(overCaptured.columns.capturedLength);
+    expect(overCaptured.columns.capturedLength[ORDINARY]).toBe(65536);
+    expect(overOriginal.columns.capturedLength).toBeInstanceOf(Uint16Array);
+    expect(overOriginal.columns.originalLength).toBeInstanceOf(Uint32Array);
+    expect([overOriginal.columns.capturedLength[ORDINARY], overOriginal.columns.originalLength[ORDINARY]]).toEqual([100, 65536]);
+    for (const t of [under, overCaptured, overOriginal]) expectOrdinaryRows(t);
+  });
+
+  it("stores IP lengths below 65536 as Uint16, an IPv6 length of 65536 (payload length 65496 + 40) as Uint32", () => {
+    const v6 = (payloadLength: number) => ethernet(0x86dd, ipv6({ src: "2001:db8::1", dst: "2001:db8::2", nextHeader: 59, payload: bytes(payloadLength) }));
+    const under = tableWith(at(ORDINARY, v6(65495)));
+    const over = tableWith(at(ORDINARY, v6(65496)));
+    expect(under.columns.ipLength).toBeInstanceOf(Uint16Array);
+    expect(over.columns.ipLength).toBeInstanceOf(Uint32Array);
+    expect([under.columns.ipLength[ORDINARY], over.columns.ipLength[ORDINARY]]).toEqual([65535, 65536]);
+    expectOrdinaryRows(under);
+    expectOrdinaryRows(over);
+  });
+
+  it("stores payload lengths below 65536 as Uint16, a longer TSO super-segment's as Uint32", () => {
+    // IPv4 total length 0: the payload runs to the end of the original frame (54 header bytes).
+    const superSegment = ethernet(0x0800, ipv4({ src: "10.1.1.1", dst: "10.2.2.2", protocol: 6, totalLength: 0, payload: tcp({ src: "10.1.1.1", dst: "10.2.2.2", srcPort: 1, dstPort: 2, seq: 0, flags: TcpFlags.ACK }) }));
+    const under = tableWith(at(ORDINARY, superSegment, { originalLength: 54 + 65535 }));
+    const over = tableWith(at(ORDINARY, superSegment, { originalLength: 54 + 65536 }));
+    expect(under.columns.payloadLength).toBeInstanceOf(Uint16Array);
+    expect(over.columns.payloadLength).toBeInstanceOf(Uint32Array);
+    expect([under.columns.payloadLength[ORDINARY], over.columns.payloadLength[ORDINARY]]).toEqual([65535, 65536]);
+    expectOrdinaryRows(under);
+    expectOrdinaryRows(over);
+  });
+
+  it("stores address ids as Uint16 while the address table has fewer than 65536 entries, else Uint32", () => {
+    const ordinaryAddresses = ORDINARY + 2; // id 0 (none), the sources, 10.9.9.9
+    // One packet from and to each new address 10.128.x.y: ids ordinaryAddresses, ordinaryAddresses + 1...
+    const template = ethernet(0x0800, ipv4({ src: "10.128.0.0", dst: "10.128.0.0", protocol: 17, payload: udp({ src: "10.128.0.0", dst: "10.128.0.0", srcPort: 1, dstPort: 2, payload: bytes(4) }) }));
+    const address = (k: number) => [10, 128 + (k >> 16), (k >> 8) & 255, k & 255];
+    const fresh = (k: number): PacketRecord => {
+      const data = template.slice();
+      for (const off of [14 + 12, 14 + 16]) data.set(address(k), off);
+      return at(ORDINARY + k, data);
+    };
+    const tableOf = (entries: number) => tableWith(...Array.from({ length: entries - ordinaryAddresses }, (_, k) => fresh(k)));
+    const under = tableOf(65536);
+    const over = tableOf(65537);
+    expect(under.addresses.text.length).toBe(65536);
+    expect(over.addresses.text.length).toBe(65537);
+    expect([under.columns.src, under.columns.dst]).toEqual([expect.any(Uint16Array), expect.any(Uint16Array)]);
+    expect([over.columns.src, over.columns.dst]).toEqual([expect.any(Uint32Array), expect.any(Uint32Array)]);
+    expect([under.columns.src[under.count - 1], under.columns.dst[under.count - 1]]).toEqual([65535, 65535]);
+    expect([over.columns.src[over.count - 1], over.columns.dst[over.count - 1]]).toEqual([65536, 65536]);
+    for (const t of [under, over]) {
+      const last = t.count - 1 - ORDINARY;
+      expect(t.addresses.text[t.columns.src[t.count - 1]]).toBe(address(last).join("."));
+      for (let k = 0; k <= last; k += 997) expect(t.addresses.text[t.columns.dst[ORDINARY + k]]).toBe(address(k).join("."));
+    }
+    expectOrdinaryRows(under);
+    expectOrdinaryRows(over);
+  });
+
+  it("stores TCP flags as Uint8 without the AE bit, as Uint16 with it", () => {
+    const withFlags = (flags: number) => ethernet(0x0800, ipv4({ src: "10.1.1.1", dst: "10.2.2.2", protocol: 6, payload: tcp({ src: "10.1.1.1", dst: "10.2.2.2", srcPort: 1, dstPort: 2, seq: 0, flags }) }));
+    const under = tableWith(at(ORDINARY, withFlags(0xff)));
+    const over = tableWith(at(ORDINARY, withFlags(0x100 | TcpFlags.ACK)));
+    expect(under.columns.tcpFlags).toBeInstanceOf(Uint8Array);
+    expect(over.columns.tcpFlags).toBeInstanceOf(Uint16Array);
+    expect([under.columns.tcpFlags[ORDINARY], over.columns.tcpFlags[ORDINARY]]).toEqual([0xff, 0x110]);
+    expectOrdinaryRows(under);
+    expectOrdinaryRows(over);
+  });
+
+  it("stores TCP option kind bits in Uint8, Uint16 or Uint32 as the highest kind needs", () => {
+    // Kind 7 is bit 7 (0x80), timestamps (8) bit 8, kind 16 bit 16; MSS on every 1000th ordinary row is bit 2.
+    const withOptions = (options: number[]) => ethernet(0x0800, ipv4({ src: "10.1.1.1", dst: "10.2.2.2", protocol: 6, payload: tcp({ src: "10.1.1.1", dst: "10.2.2.2", srcPort: 1, dstPort: 2, seq: 0, flags: TcpFlags.ACK, options }) }));
+    const kinds = (options: number[]) => tableWith(at(ORDINARY, withOptions(options))).optional.tcpOptionKinds!;
+    const eight = kinds([7, 2, 1, 1]);
+    const sixteen = kinds(tcpOption.timestamps(1, 2).concat([1, 1]));
+    const seventeen = kinds([16, 2, 1, 1]);
+    expect(eight).toBeInstanceOf(Uint8Array);
+    expect(sixteen).toBeInstanceOf(Uint16Array);
+    expect(seventeen).toBeInstanceOf(Uint32Array);
+    expect([eight[ORDINARY], sixteen[ORDINARY], seventeen[ORDINARY]]).toEqual([0x82, 0x102, 0x10002]);
+    for (const column of [eight, sixteen, seventeen]) for (let i = 0; i < ORDINARY; i++) expect(column[i]).toBe(i % 1000 === 0 ? 1 << 2 : 0);
   });
 });

@@ -2,13 +2,14 @@
 // PacketTable. Rows go into chunks of growing size (no per-packet objects, no copying while
 // reading); finish() concatenates column by column, freeing each column's chunks as it goes,
 // so peak memory stays near the final table's size. Like originalLength (an alias of
-// capturedLength when no frame was cut), columns that are zero on every row share one buffer.
+// capturedLength when no frame was cut), columns that are zero on every row share one buffer,
+// and the columns of NARROWABLE_COLUMNS take the narrowest array type their values fit.
 
 import type { ByteSource, CaptureInterfaceInfo, PacketRecord, ReadError, ReadOptions, ReadSummary, RecordSink } from "../formats/types";
 import { openCapture } from "../formats/index";
 import type { OptionalColumns, PacketColumns, PacketTable, SparseFacts } from "./packet-table";
 import { PacketFlag } from "./packet-table";
-import { allocateColumns, allocateOptional, columnsObject, COLUMN_NAMES, COLUMN_TYPES, OPTIONAL_COLUMN_NAMES, type ColumnArray } from "./column-spec";
+import { allocateColumns, columnsObject, COLUMN_NAMES, COLUMN_TYPES, NARROWABLE_COLUMNS, narrowestType, OPTIONAL_COLUMN_NAMES, OPTIONAL_COLUMN_TYPES, type ColumnArray, type ColumnType } from "./column-spec";
 import { AddressInterner } from "../decode/addresses";
 import { Frame, noOptionalColumns } from "../decode/frame";
 import { byLinkType, type LayerDecoder } from "../decode/registry";
@@ -125,14 +126,18 @@ export class PacketTableBuilder implements RecordSink {
     // Without any truncated row, originalLength stays an alias of capturedLength.
     if (!this.lengthsDiffer) for (const chunk of chunkColumns) chunk.originalLength = undefined;
     const zeroColumns: (keyof PacketColumns)[] = [];
+    const types: Partial<Record<keyof PacketColumns, ColumnType>> = {};
     for (const name of COLUMN_NAMES) {
       if (name === "originalLength" && !this.lengthsDiffer) continue;
-      if (chunks.every((chunk) => allZero(chunk.columns[name], chunk.rows))) {
+      const narrowable = NARROWABLE_COLUMNS[name];
+      const max = narrowable === undefined ? undefined : Math.max(...chunks.map((chunk) => largest(chunk.columns[name], chunk.rows)));
+      types[name] = narrowable === undefined || max === undefined ? COLUMN_TYPES[name] : narrowestType(narrowable, max);
+      if (max === undefined ? chunks.every((chunk) => allZero(chunk.columns[name], chunk.rows)) : max === 0) {
         zeroColumns.push(name);
         for (const chunk of chunkColumns) chunk[name] = undefined;
         continue;
       }
-      const whole = new COLUMN_TYPES[name](count);
+      const whole = new types[name](count);
       let at = 0;
       chunks.forEach((chunk, k) => {
         const part = chunk.columns[name];
@@ -145,14 +150,21 @@ export class PacketTableBuilder implements RecordSink {
     }
     // Columns with no value at all (no TCP timestamps, one interface, no TCP...) share one zeroed buffer.
     if (zeroColumns.length > 0) {
-      const zeros = new ArrayBuffer(count * Math.max(...zeroColumns.map((name) => COLUMN_TYPES[name].BYTES_PER_ELEMENT)));
-      for (const name of zeroColumns) columns[name] = new COLUMN_TYPES[name](zeros, 0, count);
+      const zeros = new ArrayBuffer(count * Math.max(...zeroColumns.map((name) => types[name]!.BYTES_PER_ELEMENT)));
+      for (const name of zeroColumns) columns[name] = new types[name]!(zeros, 0, count);
     }
     if (!this.lengthsDiffer) columns.originalLength = columns.capturedLength;
     const optional: Record<string, ColumnArray> = {};
     for (const name of OPTIONAL_COLUMN_NAMES) {
       if (!chunks.some((chunk) => chunk.optional[name] !== undefined)) continue;
-      const whole = allocateOptional(name, count);
+      const spec = OPTIONAL_COLUMN_TYPES[name];
+      const narrowable = NARROWABLE_COLUMNS[name];
+      const type =
+        narrowable === undefined
+          ? spec.type
+          : narrowestType(narrowable, Math.max(spec.absent, ...chunks.map((chunk) => largest(chunk.optional[name], chunk.rows))));
+      const whole = new type(count);
+      if (spec.absent !== 0) whole.fill(spec.absent);
       let at = 0;
       for (const chunk of chunks) {
         const part = chunk.optional[name];
@@ -176,6 +188,13 @@ export class PacketTableBuilder implements RecordSink {
       notes: facts.notes,
     };
   }
+}
+
+/** Largest value in the first `rows` rows; 0 for a column left out as all zero. */
+function largest(column: ColumnArray | undefined, rows: number): number {
+  let max = 0;
+  if (column !== undefined) for (let i = 0; i < rows; i++) if (column[i] > max) max = column[i];
+  return max;
 }
 
 function allZero(column: ColumnArray | undefined, rows: number): boolean {

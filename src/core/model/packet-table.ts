@@ -77,15 +77,19 @@ export interface AddressTable {
   family: number[];
 }
 
+/**
+ * Columns with a union type are stored in the narrowest of those types that holds all their
+ * values (PacketTableBuilder.finish): index them, never rely on one array type.
+ */
 export interface PacketColumns {
   /** Seconds since the Unix epoch, UTC. */
   tsSec: Uint32Array;
   /** Nanoseconds within the second. */
   tsNsec: Uint32Array;
   /** Offset of the record in the (decompressed) stream, to re-read its bytes on demand. */
-  fileOffset: Float64Array;
-  capturedLength: Uint32Array;
-  originalLength: Uint32Array;
+  fileOffset: Uint32Array | Float64Array;
+  capturedLength: Uint16Array | Uint32Array;
+  originalLength: Uint16Array | Uint32Array;
   /** Index into PacketTable.interfaces (which gives the link type). */
   interfaceId: Uint16Array;
   /** L3 value. */
@@ -93,8 +97,8 @@ export interface PacketColumns {
   /** PacketFlag bits. */
   flags: Uint16Array;
   /** AddressTable ids of the (inner) network source and destination; 0 when there is no IP. */
-  src: Uint32Array;
-  dst: Uint32Array;
+  src: Uint16Array | Uint32Array;
+  dst: Uint16Array | Uint32Array;
   /** IPv4 identification; IPv6: low 16 bits of the fragment header's identification, else 0. */
   ipId: Uint16Array;
   /** TTL / hop limit. */
@@ -102,7 +106,7 @@ export interface PacketColumns {
   /** IPv4 TOS byte / IPv6 traffic class: DSCP << 2 | ECN. */
   tos: Uint8Array;
   /** IPv4 total length field as on the wire (0 for TSO super-segments); IPv6: payload length + 40. */
-  ipLength: Uint32Array;
+  ipLength: Uint16Array | Uint32Array;
   /** IPv4 flags + fragment offset (raw 16 bits); IPv6 fragment header offset | M bit, else 0. */
   fragment: Uint16Array;
   /** Final IP protocol number (after IPv6 extension headers): 6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6... */
@@ -115,7 +119,7 @@ export interface PacketColumns {
   /** TCP acknowledgement number (absolute). */
   ack: Uint32Array;
   /** TcpFlag bits. */
-  tcpFlags: Uint16Array;
+  tcpFlags: Uint8Array | Uint16Array;
   /** TCP window field as on the wire (unscaled). */
   window: Uint16Array;
   /** TCP timestamps option (valid when flags has TCP_TS). */
@@ -124,7 +128,7 @@ export interface PacketColumns {
   /** Offset of the L4 payload within the captured bytes. */
   payloadOffset: Uint16Array;
   /** L4 payload length from the headers (IP length minus headers); may exceed what was captured. */
-  payloadLength: Uint32Array;
+  payloadLength: Uint16Array | Uint32Array;
   /** 32-bit hash of the captured L4 payload bytes (0 for an empty payload). */
   payloadHash: Uint32Array;
   /** Checksum states, see Checksum. */
@@ -138,7 +142,7 @@ export interface OptionalColumns {
   /** TCP window scale shift, 255 = absent. */
   tcpWindowScale?: Uint8Array;
   /** Bit k set when TCP option kind k (< 32) is present: to see options stripped or added. */
-  tcpOptionKinds?: Uint32Array;
+  tcpOptionKinds?: Uint8Array | Uint16Array | Uint32Array;
   /** Outer VLAN id << 16 | inner VLAN id (12 bits each); 0xffff in a half = no tag there. */
   vlan?: Uint32Array;
   /** MPLS top label. */
