@@ -24,4 +24,12 @@ describe("addresses", () => {
     expect([a.v6At(v6, 0), a.v6At(v6, 16), a.v6At(v6, 32)]).toEqual([3, 4, 3]);
     expect(a.table).toEqual({ text: ["", "10.0.0.1", "10.0.0.2", "2001:db8::1", "2001:db8::2"], family: [0, 4, 4, 6, 6] });
   });
+
+  it("interns an IPv6 address whose id comes after hundreds of IPv4 ones", () => {
+    const a = new AddressInterner();
+    for (let i = 1; i <= 300; i++) a.v4At(Uint8Array.from([10, 0, i >> 8, i & 255]), 0);
+    const v6 = Uint8Array.from([...ipv6Address("2001:db8::1"), ...ipv6Address("2001:db8::2")]);
+    expect([a.v6At(v6, 0), a.v6At(v6, 16), a.v6At(v6, 0)]).toEqual([301, 302, 301]);
+    expect(a.table.text.slice(300)).toEqual(["10.0.1.44", "2001:db8::1", "2001:db8::2"]);
+  });
 });

@@ -61,7 +61,8 @@ export class AddressInterner {
   private addV6(b: Uint8Array, off: number): number {
     const id = this.add(formatIpv6(b, off), 6);
     if ((id + 1) * 16 > this.v6Bytes.length) {
-      const grown = new Uint8Array(this.v6Bytes.length * 2);
+      // Ids are shared with IPv4 addresses, so the first IPv6 id can be far past the end.
+      const grown = new Uint8Array(Math.max(this.v6Bytes.length * 2, (id + 1) * 16));
       grown.set(this.v6Bytes);
       this.v6Bytes = grown;
     }
