@@ -47,8 +47,8 @@ export const OPTIONAL_COLUMN_TYPES: { readonly [K in keyof OptionalColumns]-?: {
 };
 
 /**
- * Columns stored, at finish, in the narrowest of these types (narrowest first) whose range
- * holds every value of the column: most captures have offsets under 4 GiB, frames and IP
+ * Columns that a full builder chunk and the finished table store in the narrowest of these
+ * types (narrowest first) whose range holds every value of the column: most captures have offsets under 4 GiB, frames and IP
  * lengths under 64 KiB, fewer than 65536 addresses, and no AE flag, which saves ~22 bytes/packet.
  */
 export const NARROWABLE_COLUMNS: { readonly [K in keyof PacketColumns | keyof OptionalColumns]?: readonly ColumnType[] } = {

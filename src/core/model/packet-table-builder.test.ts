@@ -228,6 +228,23 @@ describe("PacketTableBuilder column narrowing", () => {
     expectOrdinaryRows(over);
   });
 
+  it("keeps the wide type when only a full chunk needed it, and every value across narrowed chunks", () => {
+    // Rows 0-1023 are the first chunk, narrowed when full: one row there needs the wide type.
+    const b = new PacketTableBuilder();
+    b.addInterface(0, ETH);
+    const n = 5000;
+    const cut = (i: number) => (i >= 3000 ? 10 : 0);
+    for (let i = 0; i < n; i++) b.record({ ...record(i, segment(i), segment(i).length + cut(i)), fileOffset: i === 5 ? 2 ** 40 : 24 + i * 100 });
+    const t = b.finish(facts);
+    const c = t.columns;
+    expect(c.fileOffset).toBeInstanceOf(Float64Array);
+    expect([c.capturedLength, c.originalLength, c.payloadLength]).toEqual([expect.any(Uint16Array), expect.any(Uint16Array), expect.any(Uint16Array)]);
+    for (let i = 0; i < n; i++) {
+      const length = segment(i).length;
+      expect([c.fileOffset[i], c.capturedLength[i], c.originalLength[i], c.payloadLength[i]]).toEqual([i === 5 ? 2 ** 40 : 24 + i * 100, length, length + cut(i), i % 50]);
+    }
+  });
+
   it("stores TCP option kind bits in Uint8, Uint16 or Uint32 as the highest kind needs", () => {
     // Kind 7 is bit 7 (0x80), timestamps (8) bit 8, kind 16 bit 16; MSS on every 1000th ordinary row is bit 2.
     const withOptions = (options: number[]) => ethernet(0x0800, ipv4({ src: "10.1.1.1", dst: "10.2.2.2", protocol: 6, payload: tcp({ src: "10.1.1.1", dst: "10.2.2.2", srcPort: 1, dstPort: 2, seq: 0, flags: TcpFlags.ACK, options }) }));

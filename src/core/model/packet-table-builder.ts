@@ -1,9 +1,9 @@
 // A RecordSink that decodes each record straight into typed-array columns and finishes a
-// PacketTable. Rows go into chunks of growing size (no per-packet objects, no copying while
-// reading); finish() concatenates column by column, freeing each column's chunks as it goes,
-// so peak memory stays near the final table's size. Like originalLength (an alias of
-// capturedLength when no frame was cut), columns that are zero on every row share one buffer,
-// and the columns of NARROWABLE_COLUMNS take the narrowest array type their values fit.
+// PacketTable. Rows go into chunks of growing size (no per-packet objects); a full chunk keeps
+// the columns of NARROWABLE_COLUMNS in the narrowest array type their values fit, and finish()
+// concatenates column by column into that type, freeing each column's chunks as it goes, so
+// peak memory stays near the final table's size. Like originalLength (an alias of
+// capturedLength when no frame was cut), columns that are zero on every row share one buffer.
 
 import type { ByteSource, CaptureInterfaceInfo, PacketRecord, ReadError, ReadOptions, ReadSummary, RecordSink } from "../formats/types";
 import { openCapture } from "../formats/index";
@@ -76,7 +76,7 @@ export class PacketTableBuilder implements RecordSink {
     const f = this.frame;
     let c = f.c;
     if (f.r === c.tsSec.length) {
-      this.chunks.push({ columns: withoutZeroColumns(c, f.r), optional: f.o, rows: f.r });
+      this.chunks.push({ columns: narrowed(withoutZeroColumns(c, f.r), f.r), optional: narrowed(f.o, f.r), rows: f.r });
       c = f.c = this.newChunkColumns(Math.min(c.tsSec.length * 2, MAX_CHUNK_ROWS));
       f.o = noOptionalColumns();
       f.r = 0;
@@ -208,6 +208,26 @@ function withoutZeroColumns(columns: PacketColumns, rows: number): Chunk["column
   const kept: Chunk["columns"] = columnsObject();
   for (const name of COLUMN_NAMES) kept[name] = allZero(columns[name], rows) ? undefined : columns[name];
   return kept;
+}
+
+/**
+ * A full chunk with its NARROWABLE_COLUMNS copied into the narrowest type their values fit,
+ * so the rows read so far cost about what they will in the table (the peak while reading).
+ */
+function narrowed<T extends Partial<Record<keyof PacketColumns | keyof OptionalColumns, ColumnArray>>>(columns: T, rows: number): T {
+  // originalLength may be an alias of capturedLength: it stays one.
+  const aliased = columns.originalLength !== undefined && columns.originalLength === columns.capturedLength;
+  for (const [name, types] of Object.entries(NARROWABLE_COLUMNS) as [keyof T, ColumnType[]][]) {
+    const column = columns[name] as ColumnArray | undefined;
+    if (column === undefined || (aliased && name === "originalLength")) continue;
+    const type = narrowestType(types, largest(column, rows));
+    if (column instanceof type) continue;
+    const copy = new type(rows);
+    copy.set(column.subarray(0, rows));
+    columns[name] = copy as T[keyof T];
+  }
+  if (aliased) columns.originalLength = columns.capturedLength;
+  return columns;
 }
 
 /** Reads and decodes a whole capture into a PacketTable. */
