@@ -4,8 +4,8 @@
 // modified records: https://gitlab.com/wireshark/wireshark/-/blob/master/wiretap/libpcap.h (pcaprec_modified_hdr).
 
 import { linkTypeName } from "./link-types";
-import { MAX_RECORD_BYTES, normaliseTime, SourceCursor } from "./source-cursor";
-import type { ByteSource, CaptureFormat, FormatReader, PacketRecord, ReadOptions, RecordSink } from "./types";
+import { MAX_RECORD_BYTES, normaliseTime, reusableRecord, SourceCursor } from "./source-cursor";
+import type { ByteSource, CaptureFormat, FormatReader, ReadOptions, RecordSink } from "./types";
 
 const FILE_HEADER = 24;
 const RECORD_HEADER = 16;
@@ -77,15 +77,7 @@ async function readPcap(input: ByteSource, sink: RecordSink, opts: ReadOptions) 
   if (!linkTypeName(linkType)) report(20, `unknown link type ${linkType}: records kept undecoded`, false);
   cur.pos = FILE_HEADER;
 
-  const rec: PacketRecord = {
-    interfaceId: 0,
-    tsSec: 0,
-    tsNsec: 0,
-    capturedLength: 0,
-    originalLength: 0,
-    data: cur.bytes.subarray(0, 0),
-    fileOffset: 0,
-  };
+  const rec = reusableRecord();
   const fractionScale = nsec ? 1 : 1000;
   let badFractions = 0;
 

@@ -3,8 +3,8 @@
 
 import { linkTypeName } from "./link-types";
 import { MICROSECONDS, ticksToTime, timeScale, type TimeScale } from "./pcapng-time";
-import { MAX_RECORD_BYTES, normaliseTime, SourceCursor } from "./source-cursor";
-import type { ByteSource, FormatReader, PacketMeta, PacketRecord, ReadOptions, RecordSink } from "./types";
+import { MAX_RECORD_BYTES, normaliseTime, reusableRecord, SourceCursor } from "./source-cursor";
+import type { ByteSource, FormatReader, PacketMeta, ReadOptions, RecordSink } from "./types";
 
 const SHB = 0x0a0d0d0a;
 const IDB = 1;
@@ -91,15 +91,7 @@ async function readPcapng(input: ByteSource, sink: RecordSink, opts: ReadOptions
   const report = (offset: number, message: string, fatal: boolean) =>
     sink.error({ file: input.name, offset, frame: packets + 1, message, fatal });
 
-  const rec: PacketRecord = {
-    interfaceId: 0,
-    tsSec: 0,
-    tsNsec: 0,
-    capturedLength: 0,
-    originalLength: 0,
-    data: cur.bytes.subarray(0, 0),
-    fileOffset: 0,
-  };
+  const rec = reusableRecord();
   let badFractions = 0;
   let untimed = 0;
   /** Latest capture-drop counters per global interface id, from Interface Statistics Blocks. */

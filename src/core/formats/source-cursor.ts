@@ -3,7 +3,7 @@
 // A record cut by a slice boundary is joined in a small "bridge" buffer (its own bytes only),
 // so slices are never copied whole.
 
-import type { ByteSource, ReadOptions } from "./types";
+import type { ByteSource, PacketRecord, ReadOptions } from "./types";
 
 /**
  * Big enough that the per-slice await cost vanishes (256 reads per GB). Measured in CPU time on
@@ -130,4 +130,9 @@ export function normaliseTime(rec: { tsSec: number; tsNsec: number }): boolean {
   rec.tsSec += Math.floor(rec.tsNsec / 1_000_000_000);
   rec.tsNsec %= 1_000_000_000;
   return true;
+}
+
+/** The one record a reader fills again for every packet (sinks may not keep it). */
+export function reusableRecord(): PacketRecord {
+  return { interfaceId: 0, tsSec: 0, tsNsec: 0, capturedLength: 0, originalLength: 0, data: new Uint8Array(0), fileOffset: 0 };
 }
