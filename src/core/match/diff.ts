@@ -5,6 +5,7 @@
 import { buildFlowTable, endpointText, type Flow, type FlowTable } from "../flows/flow-table";
 import type { PacketTable } from "../model/packet-table";
 import { buildFindings } from "../findings/findings";
+import { delaySpikes } from "../findings/delay-spikes";
 import { routerWithdrawals } from "../findings/router-withdrawal";
 import { matchByIdentity, matchBySequenceRange, sequenceOffset, tcpHeaderKey, tcpLooseKey, type DirectionSide } from "./align";
 import { bOnAClock, estimateClock, type DelaySamples } from "./clock";
@@ -501,7 +502,7 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
     findings: [],
     reversed,
   };
-  result.findings = [...buildFindings(result), ...routerWithdrawals(a, 0), ...routerWithdrawals(b, 1)];
+  result.findings = [...buildFindings(result), ...delaySpikes(result), ...routerWithdrawals(a, 0), ...routerWithdrawals(b, 1)];
   return result;
 }
 
