@@ -12,6 +12,6 @@ export default defineConfig({
     include: ["src/**/*.test.ts", "src/**/*.test.tsx", "fixtures/**/*.test.ts"],
     environment: "node",
     testTimeout: 60_000,
-    pool: "threads",
+    pool: "forks",
   },
 });
