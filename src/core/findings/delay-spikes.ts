@@ -41,7 +41,8 @@ export function delaySpikes(result: DiffResult): Finding[] {
       for (let r = rows.sessionRowStart[s.id]; r < rows.sessionRowStart[s.id + 1]; r++) {
         if (rows.direction[r] === dir && rows.status[r] === RowStatus.MATCHED) extra.push(rows.aboveMinMs[r]);
       }
-      const threshold = Math.max(SPIKE_FLOOR_MS, SPIKE_OVER_MEDIAN * median(extra));
+      const usual = median(extra);
+      const threshold = Math.max(SPIKE_FLOOR_MS, SPIKE_OVER_MEDIAN * usual);
       const spikes = extra.flatMap((ms, i) => (ms >= threshold ? [i] : []));
       if (!spikes.length) continue;
       const least = Math.min(...spikes.map((i) => extra[i]));
@@ -52,7 +53,7 @@ export function delaySpikes(result: DiffResult): Finding[] {
         severity: "warning",
         code: "path-delay-spikes",
         title: `${spikes.length} of ${extra.length} packets ${from} → ${to} delayed ${Math.round(least)} ms or more on the path${every ? `, every ${every}th packet` : ""}: ${s.protocol.toUpperCase()} ${side.client} → ${side.server}`,
-        text: `These packets took at least ${Math.round(least)} ms longer between the ${from}-side and the ${to}-side capture points than the fastest packet that way (the median took ${median(extra).toFixed(1)} ms longer). The time is added on the path between the two points, for example by traffic shaping or a QoS queue, not by either host. Sort the session's rows by one-way delay to see them.`,
+        text: `These packets took at least ${Math.round(least)} ms longer between the ${from}-side and the ${to}-side capture points than the fastest packet that way (the median took ${usual.toFixed(1)} ms longer). The time is added on the path between the two points, for example by traffic shaping or a QoS queue, not by either host. Sort the session's rows by one-way delay to see them.`,
         sessions: [s.id],
       });
     }
