@@ -1,11 +1,11 @@
 // `parallax diff` run as a command on crafted capture pairs and chains: summary, the JSON document
 // (validated against docs/diff-schema.json with ajv), user clock, local-time zones, argument errors.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Ajv from "ajv";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { TcpFlag } from "../core/model/packet-table";
 import { CapturePairBuilder, payloadBytes } from "../core/testing/craft";
 import { pairFiles, pairTables } from "../core/match/pair-fixture";
@@ -17,6 +17,15 @@ import { haveSharedCaptures, sharedCaptures } from "../testing/shared-captures";
 const repo = join(__dirname, "../..");
 const schema = JSON.parse(readFileSync(join(repo, "docs/diff-schema.json"), "utf8"));
 const validate = new Ajv({ allErrors: true }).compile(schema);
+
+/** Every file the tests write goes under one directory, removed at the end. */
+const scratch = mkdtempSync(join(tmpdir(), "parallax-cli-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+function scratchDir(name: string): string {
+  const dir = join(scratch, name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 function parallax(...args: string[]) {
   const run = spawnSync(process.execPath, [join(repo, "bin/parallax.mjs"), ...args], { encoding: "utf8", cwd: repo });
@@ -43,7 +52,7 @@ function craftedPair(): CapturePairBuilder {
 }
 
 function writePair(): [string, string] {
-  const dir = mkdtempSync(join(tmpdir(), "parallax-diff-"));
+  const dir = scratchDir("pair");
   const [a, b] = pairFiles(craftedPair());
   writeFileSync(join(dir, "client.pcap"), a);
   writeFileSync(join(dir, "server.pcap"), b);
@@ -54,7 +63,7 @@ describe("parallax diff", () => {
   const [fileA, fileB] = writePair();
 
   it("prints a summary and writes a JSON document that matches the schema", () => {
-    const out = join(mkdtempSync(join(tmpdir(), "parallax-json-")), "out.json");
+    const out = join(scratchDir("json"), "out.json");
     const run = parallax("diff", fileA, fileB, "--json", out, "--packets");
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
@@ -100,7 +109,7 @@ describe("parallax diff", () => {
   });
 
   it("fails with status 1 when a file is not a capture", () => {
-    const text = join(mkdtempSync(join(tmpdir(), "parallax-text-")), "notes.txt");
+    const text = join(scratchDir("text"), "notes.txt");
     writeFileSync(text, "hello\n");
     const run = parallax("diff", text, fileB);
     expect(run.code).toBe(1);
@@ -115,7 +124,7 @@ describe("the JSON document of real pairs matches the schema", () => {
   });
 
   it.skipIf(!haveSharedCaptures)("lab lossy-wan through the command", () => {
-    const out = join(mkdtempSync(join(tmpdir(), "parallax-json-")), "lab.json");
+    const out = join(scratchDir("json"), "lab.json");
     const lab = join(sharedCaptures, "lab/lossy-wan");
     const run = parallax("diff", join(lab, "client.pcap"), join(lab, "server.pcap"), "--json", out, "--packets");
     expect(run.code).toBe(0);
@@ -126,7 +135,7 @@ describe("the JSON document of real pairs matches the schema", () => {
 });
 
 function writeChain() {
-  const dir = mkdtempSync(join(tmpdir(), "parallax-chain-"));
+  const dir = scratchDir("chain");
   const built = fourPointChain();
   const files = built.chain.files().map((bytes, k) => {
     const path = join(dir, `${FOUR_POINTS[k]}.pcap`);
@@ -140,7 +149,7 @@ describe("parallax diff with more than two captures (S13)", () => {
   const { files, chain, changed, dropped, sent } = writeChain();
 
   it("prints each hop and the chain findings, and writes the chain document", () => {
-    const out = join(mkdtempSync(join(tmpdir(), "parallax-json-")), "chain.json");
+    const out = join(scratchDir("json"), "chain.json");
     const run = parallax("diff", ...files, "--json", out, "--packets");
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
