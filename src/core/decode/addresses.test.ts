@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ipv6Address } from "../../../fixtures/decode/packets";
+import { ipv6Address } from "../testing/packets";
 import { AddressInterner, formatIpv6 } from "./addresses";
 
 const text = (address: string) => formatIpv6(Uint8Array.from(ipv6Address(address)), 0);

@@ -3,7 +3,7 @@
 // reader errors are kept.
 
 import { describe, expect, it } from "vitest";
-import { ethernet, ipv4, ipv6, tcp, TcpFlags, tcpOption, bytes, udp } from "../../../fixtures/decode/packets";
+import { ethernet, ipv4, ipv6, tcp, TcpFlags, tcpOption, bytes, udp } from "../testing/packets";
 import type { PacketRecord } from "../formats/types";
 import { PacketFlag, L3 } from "./packet-table";
 import { PacketTableBuilder } from "./packet-table-builder";

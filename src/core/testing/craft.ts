@@ -1,6 +1,9 @@
 // Pure packet crafting for tests and benchmarks: Ethernet + IPv4/IPv6 + TCP (with options) /
 // UDP / ICMP / ICMPv6 frames with correct checksums, and a builder for a pair of captures of
 // the same traffic at two points of a path (NAT, delays, loss, duplicates, clock offset).
+// The bytes come from the shared builders in packets.ts.
+
+import { concat, ethernet, icmp, ipv4, ipv6, tcp, tcpOption, u16, udp } from "./packets";
 
 export interface IpFields {
   src: string;
@@ -49,139 +52,47 @@ export interface CraftOptions {
   badChecksum?: boolean;
 }
 
-/** IPv4 dotted quad or IPv6 text (with "::") to bytes. */
-export function addressBytes(text: string): Uint8Array {
-  if (!text.includes(":")) return Uint8Array.from(text.split(".").map(Number));
-  const [head, tail] = text.includes("::") ? text.split("::") : [text, ""];
-  const words = (s: string) => (s ? s.split(":").map((w) => parseInt(w, 16)) : []);
-  const h = words(head);
-  const t = words(tail);
-  const all = [...h, ...new Array(8 - h.length - t.length).fill(0), ...t];
-  const out = new Uint8Array(16);
-  all.forEach((w, i) => {
-    out[i * 2] = w >> 8;
-    out[i * 2 + 1] = w & 0xff;
-  });
-  return out;
-}
-
-function sum16(bytes: Uint8Array, initial = 0): number {
-  let s = initial;
-  for (let i = 0; i + 1 < bytes.length; i += 2) s += (bytes[i] << 8) | bytes[i + 1];
-  if (bytes.length & 1) s += bytes[bytes.length - 1] << 8;
-  return s;
-}
-
-function fold(s: number): number {
-  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
-  return ~s & 0xffff;
-}
-
-function pseudoHeaderSum(src: Uint8Array, dst: Uint8Array, protocol: number, length: number): number {
-  return sum16(src) + sum16(dst) + protocol + length;
-}
-
-function tcpSegment(f: TcpFields): Uint8Array {
+/** TCP options in the order Linux writes a SYN's: MSS, SACK permitted, timestamps, window scale. */
+function tcpOptions(f: TcpFields): number[] {
   const opts: number[] = [];
-  if (f.mss !== undefined) opts.push(2, 4, f.mss >> 8, f.mss & 0xff);
-  if (f.sackPermitted) opts.push(4, 2);
-  if (f.timestamps) {
-    const [v, e] = f.timestamps;
-    opts.push(1, 1, 8, 10, v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff, e >>> 24, (e >>> 16) & 0xff, (e >>> 8) & 0xff, e & 0xff);
-  }
-  if (f.windowScale !== undefined) opts.push(1, 3, 3, f.windowScale);
+  if (f.mss !== undefined) opts.push(...tcpOption.mss(f.mss));
+  if (f.sackPermitted) opts.push(...tcpOption.sackPermitted());
+  if (f.timestamps) opts.push(...tcpOption.nop(), ...tcpOption.nop(), ...tcpOption.timestamps(...f.timestamps));
+  if (f.windowScale !== undefined) opts.push(...tcpOption.nop(), ...tcpOption.windowScale(f.windowScale));
   while (opts.length % 4) opts.push(0);
-  const payload = f.payload ?? new Uint8Array(0);
-  const header = 20 + opts.length;
-  const seg = new Uint8Array(header + payload.length);
-  const v = new DataView(seg.buffer);
-  v.setUint16(0, f.srcPort);
-  v.setUint16(2, f.dstPort);
-  v.setUint32(4, f.seq >>> 0);
-  v.setUint32(8, (f.ack ?? 0) >>> 0);
-  v.setUint16(12, ((header / 4) << 12) | (f.flags & 0x1ff));
-  v.setUint16(14, f.window ?? 65535);
-  seg.set(opts, 20);
-  seg.set(payload, header);
-  return seg;
+  return opts;
 }
 
-function udpDatagram(f: UdpFields): Uint8Array {
-  const payload = f.payload ?? new Uint8Array(0);
-  const seg = new Uint8Array(8 + payload.length);
-  const v = new DataView(seg.buffer);
-  v.setUint16(0, f.srcPort);
-  v.setUint16(2, f.dstPort);
-  v.setUint16(4, seg.length);
-  seg.set(payload, 8);
-  return seg;
-}
-
-function icmpEcho(f: IcmpEchoFields, v6: boolean): Uint8Array {
-  const payload = f.payload ?? new Uint8Array(0);
-  const seg = new Uint8Array(8 + payload.length);
-  seg[0] = v6 ? (f.reply ? 129 : 128) : f.reply ? 0 : 8;
-  const v = new DataView(seg.buffer);
-  v.setUint16(4, f.id);
-  v.setUint16(6, f.seq);
-  seg.set(payload, 8);
-  return seg;
+/** The L4 message, its IP protocol number, and where its checksum sits. */
+function transport(ip: IpFields, l4: L4, v6: boolean): [Uint8Array, number, number] {
+  const { src, dst } = ip;
+  if ("tcp" in l4) {
+    const f = l4.tcp;
+    const segment = tcp({ src, dst, srcPort: f.srcPort, dstPort: f.dstPort, seq: f.seq >>> 0, ack: (f.ack ?? 0) >>> 0, flags: f.flags, window: f.window ?? 65535, options: tcpOptions(f), payload: f.payload });
+    return [segment, 6, 16];
+  }
+  if ("udp" in l4) return [udp({ src, dst, srcPort: l4.udp.srcPort, dstPort: l4.udp.dstPort, payload: l4.udp.payload ?? new Uint8Array(0) }), 17, 6];
+  const f = l4.icmp;
+  const type = v6 ? (f.reply ? 129 : 128) : f.reply ? 0 : 8;
+  return [icmp(type, 0, [...u16(f.id), ...u16(f.seq)], f.payload ?? new Uint8Array(0), v6 ? { src, dst } : undefined), v6 ? 58 : 1, 2];
 }
 
 /** One IP packet (no link layer) with correct checksums unless `badChecksum`. */
 export function ipPacket(ip: IpFields, l4: L4, opts: CraftOptions = {}): Uint8Array {
   const v6 = ip.src.includes(":");
-  const src = addressBytes(ip.src);
-  const dst = addressBytes(ip.dst);
-  let protocol: number;
-  let seg: Uint8Array;
-  let checksumAt: number;
-  if ("tcp" in l4) [protocol, seg, checksumAt] = [6, tcpSegment(l4.tcp), 16];
-  else if ("udp" in l4) [protocol, seg, checksumAt] = [17, udpDatagram(l4.udp), 6];
-  else [protocol, seg, checksumAt] = [v6 ? 58 : 1, icmpEcho(l4.icmp, v6), 2];
-  const withPseudo = protocol !== 1;
-  let c = fold(sum16(seg, withPseudo ? pseudoHeaderSum(src, dst, protocol, seg.length) : 0));
-  if (protocol === 17 && c === 0) c = 0xffff;
-  if (opts.badChecksum) c ^= 0x5a5a;
-  seg[checksumAt] = c >> 8;
-  seg[checksumAt + 1] = c & 0xff;
-  if (v6) {
-    const pkt = new Uint8Array(40 + seg.length);
-    const v = new DataView(pkt.buffer);
-    v.setUint32(0, (6 << 28) | ((ip.tos ?? 0) << 20));
-    v.setUint16(4, seg.length);
-    pkt[6] = protocol;
-    pkt[7] = ip.ttl ?? 64;
-    pkt.set(src, 8);
-    pkt.set(dst, 24);
-    pkt.set(seg, 40);
-    return pkt;
+  const [message, protocol, checksumAt] = transport(ip, l4, v6);
+  if (opts.badChecksum) {
+    message[checksumAt] ^= 0x5a;
+    message[checksumAt + 1] ^= 0x5a;
   }
-  const pkt = new Uint8Array(20 + seg.length);
-  const v = new DataView(pkt.buffer);
-  pkt[0] = 0x45;
-  pkt[1] = ip.tos ?? 0;
-  v.setUint16(2, ip.lengthZero ? 0 : pkt.length);
-  v.setUint16(4, ip.id ?? 0);
-  v.setUint16(6, 0x4000);
-  pkt[8] = ip.ttl ?? 64;
-  pkt[9] = protocol;
-  pkt.set(src, 12);
-  pkt.set(dst, 16);
-  v.setUint16(10, fold(sum16(pkt.subarray(0, 20))));
-  pkt.set(seg, 20);
-  return pkt;
+  if (v6) return ipv6({ src: ip.src, dst: ip.dst, nextHeader: protocol, payload: message, hopLimit: ip.ttl, trafficClass: ip.tos });
+  return ipv4({ src: ip.src, dst: ip.dst, protocol, payload: message, id: ip.id ?? 0, ttl: ip.ttl, tos: ip.tos, totalLength: ip.lengthZero ? 0 : undefined });
 }
 
 /** Ethernet II frame around an IP packet (padded to the 60-byte minimum, as on the wire). */
 export function ethernetFrame(ip: Uint8Array): Uint8Array {
-  const frame = new Uint8Array(Math.max(60, 14 + ip.length));
-  frame.set([2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1], 0);
-  const v6 = ip[0] >> 4 === 6;
-  frame[12] = v6 ? 0x86 : 0x08;
-  frame[13] = v6 ? 0xdd : 0x00;
-  frame.set(ip, 14);
-  return frame;
+  const frame = ethernet(ip[0] >> 4 === 6 ? 0x86dd : 0x0800, ip, [2, 0, 0, 0, 0, 2], [2, 0, 0, 0, 0, 1]);
+  return frame.length >= 60 ? frame : concat(frame, new Uint8Array(60 - frame.length));
 }
 
 /** Payload bytes that differ from packet to packet: a deterministic pattern from `seed`. */
