@@ -3,7 +3,7 @@
 // the same traffic at two points of a path (NAT, delays, loss, duplicates, clock offset).
 // The bytes come from the shared builders in packets.ts.
 
-import { concat, ethernet, icmp, ipv4, ipv6, tcp, tcpOption, u16, udp } from "./packets";
+import { concat, ethernet, icmp, ipv4, ipv6, tcp, tcpOption, u16, udp, type TcpOptions } from "./packets";
 
 export interface IpFields {
   src: string;
@@ -16,20 +16,13 @@ export interface IpFields {
   lengthZero?: boolean;
 }
 
-export interface TcpFields {
-  srcPort: number;
-  dstPort: number;
-  seq: number;
-  ack?: number;
-  /** TcpFlag bits. */
-  flags: number;
-  window?: number;
+/** The header fields of packets.ts's TCP builder (flags as TcpFlag bits), with options by name. */
+export interface TcpFields extends Pick<TcpOptions, "srcPort" | "dstPort" | "seq" | "ack" | "flags" | "window" | "payload"> {
   mss?: number;
   windowScale?: number;
   sackPermitted?: boolean;
   /** [TSval, TSecr]. */
   timestamps?: [number, number];
-  payload?: Uint8Array;
 }
 
 export interface UdpFields {
