@@ -13,9 +13,10 @@ const SPIKE_OVER_MEDIAN = 5;
 /** Share of the gaps between spikes that must be equal to call them periodic. */
 const PERIODIC_SHARE = 0.8;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted.length ? sorted[Math.floor(sorted.length / 2)] : 0;
+/** The upper median of values, reordering them in place (a typed array sorts numbers without a comparator). */
+function median(values: Float64Array): number {
+  values.sort();
+  return values.length ? values[Math.floor(values.length / 2)] : 0;
 }
 
 /** The most common gap between consecutive spikes, when nearly all gaps are that one. */
@@ -33,15 +34,24 @@ function period(positions: number[]): number | null {
 export function delaySpikes(result: DiffResult): Finding[] {
   const { rows, sessions } = result;
   const out: Finding[] = [];
+  // One scratch buffer, as long as the longest session, for every direction's extra delays.
+  let longest = 0;
+  for (const s of sessions) longest = Math.max(longest, rows.sessionRowStart[s.id + 1] - rows.sessionRowStart[s.id]);
+  const scratch = new Float64Array(longest);
   for (const s of sessions) {
     if (s.sides.length < 2) continue;
     for (const dir of [Direction.CLIENT_TO_SERVER, Direction.SERVER_TO_CLIENT]) {
       // The direction's matched packets in row order (send order), with their extra delay.
-      const extra: number[] = [];
+      let n = 0;
       for (let r = rows.sessionRowStart[s.id]; r < rows.sessionRowStart[s.id + 1]; r++) {
-        if (rows.direction[r] === dir && rows.status[r] === RowStatus.MATCHED) extra.push(rows.aboveMinMs[r]);
+        if (rows.direction[r] === dir && rows.status[r] === RowStatus.MATCHED) scratch[n++] = rows.aboveMinMs[r];
       }
-      const usual = median(extra);
+      let highest = -Infinity;
+      for (let i = 0; i < n; i++) highest = Math.max(highest, scratch[i]);
+      // Every spike is above the floor: most directions stop here, before the median's sort.
+      if (highest < SPIKE_FLOOR_MS) continue;
+      const extra = Array.from(scratch.subarray(0, n));
+      const usual = median(scratch.subarray(0, n));
       const threshold = Math.max(SPIKE_FLOOR_MS, SPIKE_OVER_MEDIAN * usual);
       const spikes = extra.flatMap((ms, i) => (ms >= threshold ? [i] : []));
       if (!spikes.length) continue;

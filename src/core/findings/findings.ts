@@ -87,7 +87,7 @@ export function buildFindings(result: DiffResult): Finding[] {
     for (const note of s.notes) {
       out.push({ severity: "warning", code: "reply-from-other-address", title: `Reply from a different address: ${label(s)}`, text: note, sessions: [s.id] });
     }
-    if (s.sides.length === 2 && s.counts.matched > 0) {
+    if (s.sides.length === 2 && s.counts.matched > 0 && s.protocol !== "tcp") {
       const start = rows.sessionRowStart[s.id];
       const end = rows.sessionRowStart[s.id + 1];
       let c2s = 0;
@@ -96,7 +96,7 @@ export function buildFindings(result: DiffResult): Finding[] {
         if (rows.direction[k] === 0) c2s++;
         else s2c++;
       }
-      if (c2s > 0 && s2c === 0 && s.protocol !== "tcp") {
+      if (c2s > 0 && s2c === 0) {
         out.push({
           severity: "problem",
           code: "delivered-never-answered",

@@ -140,6 +140,13 @@ class PairList {
   }
 }
 
+/** Seconds from the sender's capture to the receiver's, on A's clock (recomputed where needed rather than kept per pair). */
+function oneWayDelay(pairs: PairList, i: number, timeA: Float64Array, mappedB: Float64Array): number {
+  const tA = timeA[pairs.a[i]];
+  const tB = mappedB[pairs.b[i]];
+  return pairs.direction[i] === Direction.CLIENT_TO_SERVER ? tB - tA : tA - tB;
+}
+
 function summary(t: PacketTable): CaptureSummary {
   let first: number | null = null;
   let last: number | null = null;
@@ -341,14 +348,10 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
   const { flowsA, flowsB, plans, bucketsA, bucketsB, timeA, mappedB, matchA, matchB, pairs, clock, seqDelta } = alignCaptures(a, b, options);
   const nSessions = plans.length;
 
-  // One-way delays and their minimum per direction (over one-to-one and segmented pairs alike).
-  const owd = new Float64Array(pairs.length);
+  // The minimum one-way delay per direction (over one-to-one and segmented pairs alike).
   const minOwd = [Infinity, Infinity];
   for (let i = 0; i < pairs.length; i++) {
-    const tA = timeA[pairs.a[i]];
-    const tB = mappedB[pairs.b[i]];
-    owd[i] = pairs.direction[i] === Direction.CLIENT_TO_SERVER ? tB - tA : tA - tB;
-    if (!pairs.duplicate[i]) minOwd[pairs.direction[i]] = Math.min(minOwd[pairs.direction[i]], owd[i]);
+    if (!pairs.duplicate[i]) minOwd[pairs.direction[i]] = Math.min(minOwd[pairs.direction[i]], oneWayDelay(pairs, i, timeA, mappedB));
   }
   const minDelay = (d: number) => (Number.isFinite(minOwd[d]) ? minOwd[d] : 0);
 
@@ -490,7 +493,7 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
     }
   }
 
-  const rows = buildRows(pairs, owd, minOwd, single, nSessions, timeA, mappedB);
+  const rows = buildRows(pairs, minOwd, single, nSessions, timeA, mappedB);
   const reversed = ttlSign < -2;
   const result: DiffResult = {
     version: 1,
@@ -679,9 +682,40 @@ function markGroup(pairs: PairList, list: Uint32Array, d: number, timeA: Float64
   }
 }
 
+/**
+ * Orders indexes by (time, index). A session's rows are a few ascending runs (each direction's
+ * pairs, then the leftovers), so neighbouring runs are merged until one is left: linear in
+ * the rows for the usual two or three runs, where a comparison sort is not.
+ */
+function mergeRuns(list: Uint32Array, time: Float64Array, scratch: Uint32Array): void {
+  const before = (x: number, y: number) => time[x] < time[y] || (time[x] === time[y] && x < y);
+  let bounds = [0];
+  for (let k = 1; k < list.length; k++) if (!before(list[k - 1], list[k])) bounds.push(k);
+  bounds.push(list.length);
+  let from = list;
+  let to = scratch.subarray(0, list.length);
+  while (bounds.length > 2) {
+    const merged = [0];
+    for (let r = 0; r + 1 < bounds.length; r += 2) {
+      const lo = bounds[r];
+      const mid = bounds[r + 1];
+      const hi = r + 2 < bounds.length ? bounds[r + 2] : mid;
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) to[k++] = before(from[j], from[i]) ? from[j++] : from[i++];
+      while (i < mid) to[k++] = from[i++];
+      while (j < hi) to[k++] = from[j++];
+      merged.push(hi);
+    }
+    bounds = merged;
+    [from, to] = [to, from];
+  }
+  if (from !== list) list.set(from);
+}
+
 function buildRows(
   pairs: PairList,
-  owd: Float64Array,
   minOwd: number[],
   single: { row: number; capture: 0 | 1; session: number; direction: number; status: number }[],
   nSessions: number,
@@ -706,19 +740,10 @@ function buildRows(
   const fill = start.slice(0, nSessions);
   const order = new Uint32Array(count);
   for (let i = 0; i < count; i++) order[fill[sessionOf[i]]++] = i;
-  for (let s = 0; s < nSessions; s++) {
-    let sorted = true;
-    for (let k = start[s] + 1; k < start[s + 1] && sorted; k++) {
-      const x = order[k - 1];
-      const y = order[k];
-      sorted = sortTime[x] < sortTime[y] || (sortTime[x] === sortTime[y] && x < y);
-    }
-    if (sorted) continue;
-    // A session's rows are a few sorted runs (each direction's pairs, then the leftovers): an
-    // Array's merge sort takes runs as they come, a typed array's sort does not.
-    const group = order.subarray(start[s], start[s + 1]);
-    group.set(Array.from(group).sort((x, y) => sortTime[x] - sortTime[y] || x - y));
-  }
+  let longest = 0;
+  for (let s = 0; s < nSessions; s++) longest = Math.max(longest, start[s + 1] - start[s]);
+  const scratch = new Uint32Array(longest);
+  for (let s = 0; s < nSessions; s++) mergeRuns(order.subarray(start[s], start[s + 1]), sortTime, scratch);
   const rows: AlignedRows = {
     count,
     session: new Uint32Array(count),
@@ -741,8 +766,9 @@ function buildRows(
       rows.frameB[k] = pairs.b[i] + 1;
       rows.status[k] = pairs.duplicate[i] ? RowStatus.DUPLICATED : RowStatus.MATCHED;
       rows.flags[k] = pairs.flags[i];
-      rows.owdMs[k] = owd[i] * 1e3;
-      rows.aboveMinMs[k] = (owd[i] - minOwd[pairs.direction[i]]) * 1e3;
+      const owd = oneWayDelay(pairs, i, timeA, mappedB);
+      rows.owdMs[k] = owd * 1e3;
+      rows.aboveMinMs[k] = (owd - minOwd[pairs.direction[i]]) * 1e3;
     } else {
       const x = single[i - pairs.length];
       rows.direction[k] = x.direction;
