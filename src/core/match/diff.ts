@@ -489,7 +489,7 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
       const c = s.counts;
       s.oneSided = !p.towardOther ? "local" : c.lost + c.injected > 0 ? "entirely-lost" : "outside-window";
     } else {
-      s.rewrites = sessionRewrites(p, a, flowsA, b, flowsB, tallies, seqDelta.get(p.id) ?? [0, 0]);
+      s.rewrites = compact(sessionRewrites(p, a, flowsA, b, flowsB, tallies, seqDelta.get(p.id) ?? [0, 0]));
     }
   }
 
@@ -507,6 +507,14 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
   };
   result.findings = [...buildFindings(result), ...delaySpikes(result), ...routerWithdrawals(a, 0), ...routerWithdrawals(b, 1)];
   return result;
+}
+
+/**
+ * A copy of a list without the spare room that growing it by push leaves (17 slots after the
+ * first push): kept in every session, the spare room cost more than the entries.
+ */
+function compact<T>(list: T[]): T[] {
+  return list.slice();
 }
 
 function buildSession(p: SessionPlan, a: PacketTable, flowsA: Flow[], b: PacketTable, flowsB: Flow[]): Session {
@@ -563,9 +571,9 @@ function buildSession(p: SessionPlan, a: PacketTable, flowsA: Flow[], b: PacketT
   return {
     id: p.id,
     protocol: protocolOf(main.kind),
-    sides,
+    sides: compact(sides),
     confidence: Math.round(confidence * 1000) / 1000,
-    evidence,
+    evidence: compact(evidence),
     rewrites: [],
     notes: p.notes,
     ...(p.pair?.by === "manual" ? { manual: true } : {}),
