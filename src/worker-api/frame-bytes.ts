@@ -7,7 +7,7 @@
 import { openCapture } from "../core/formats/index";
 import { memorySource } from "../core/formats/memory-source";
 import type { ByteSource, PacketRecord } from "../core/formats/types";
-import type { PacketTable } from "../core/model/packet-table";
+import { fileOffset, type PacketTable } from "../core/model/packet-table";
 
 /** Bytes read past the record's start: its header, data, padding, options and trailer. */
 const SPLICE_SLACK = 4096;
@@ -32,8 +32,8 @@ async function readUntil(source: ByteSource, take: (rec: PacketRecord, index: nu
 async function splicedFrame(source: ByteSource, t: PacketTable, frame: number): Promise<Uint8Array | null> {
   const c = t.columns;
   const row = frame - 1;
-  const preamble = await source.read(0, c.fileOffset[0]);
-  const record = await source.read(c.fileOffset[row], c.capturedLength[row] + SPLICE_SLACK);
+  const preamble = await source.read(0, fileOffset(t, 0));
+  const record = await source.read(fileOffset(t, row), c.capturedLength[row] + SPLICE_SLACK);
   const spliced = new Uint8Array(preamble.length + record.length);
   spliced.set(preamble);
   spliced.set(record, preamble.length);

@@ -5,14 +5,19 @@
 import { describe, expect, it } from "vitest";
 import { ethernet, ipv4, ipv6, tcp, TcpFlags, tcpOption, bytes, udp } from "../testing/packets";
 import type { PacketRecord } from "../formats/types";
-import { PacketFlag, L3 } from "./packet-table";
+import { fileOffset, OFFSET_CHECKPOINT_ROWS, PacketFlag, L3 } from "./packet-table";
 import { PacketTableBuilder } from "./packet-table-builder";
 
 const ETH = { linkType: 1, fcsLength: 0, snaplen: 65535, tsResolution: "us", tsDigits: 6 };
 const facts = { file: "crafted", format: "pcap" as const, compression: "none" as const, fileBytes: 0, notes: [] };
 
 function record(i: number, data: Uint8Array, originalLength = data.length, interfaceId = 0): PacketRecord {
-  return { interfaceId, tsSec: 1_700_000_000 + i, tsNsec: i * 1000, capturedLength: data.length, originalLength, data, fileOffset: 24 + i * 100 };
+  return { interfaceId, tsSec: 1_700_000_000 + i, tsNsec: i * 1000, capturedLength: data.length, originalLength, data, fileOffset: offsetOf(i) };
+}
+
+/** Record i's offset: 200 bytes apart, so the gap after each segment (at most 108 bytes) is under 256 bytes. */
+function offsetOf(i: number): number {
+  return 24 + i * 200;
 }
 
 /** Frame i: a TCP segment from 10.0.x.y port 1000+i, an MSS option on every 1000th. */
@@ -37,7 +42,7 @@ describe("PacketTableBuilder", () => {
     expect(t.count).toBe(n);
     for (const i of [0, 1, 1023, 1024, 1025, 3071, 3072, 2999, 3000, 4999]) {
       const data = segment(i);
-      expect([c.tsSec[i], c.tsNsec[i], c.fileOffset[i], c.capturedLength[i]]).toEqual([1_700_000_000 + i, i * 1000, 24 + i * 100, data.length]);
+      expect([c.tsSec[i], c.tsNsec[i], fileOffset(t, i), c.capturedLength[i]]).toEqual([1_700_000_000 + i, i * 1000, offsetOf(i), data.length]);
       expect(c.originalLength[i]).toBe(i >= 3000 ? data.length + 10 : data.length);
       expect(t.addresses.text[c.src[i]]).toBe(`10.0.${(i >> 8) & 255}.${i & 255}`);
       expect([c.srcPort[i], c.seq[i], c.ipId[i], c.payloadLength[i]]).toEqual([1000 + i, i * 7, i, i % 50]);
@@ -45,6 +50,28 @@ describe("PacketTableBuilder", () => {
     }
     expect(t.addresses.text.length).toBe(1 + n + 1);
     expect(c.originalLength).not.toBe(c.capturedLength);
+  });
+
+  it("starts each chunk from zeroed columns once the scratch columns are reused", () => {
+    // Enough rows for several chunks of the largest size: TCP timestamps on every row before
+    // `half`, none after, so a stale value would show on a later chunk's rows.
+    const n = 80_000;
+    const half = 40_000;
+    const frame = (ts: boolean) =>
+      ethernet(0x0800, ipv4({ src: "10.1.1.1", dst: "10.2.2.2", protocol: 6, payload: tcp({ src: "10.1.1.1", dst: "10.2.2.2", srcPort: 1, dstPort: 2, seq: 5, flags: TcpFlags.ACK, options: ts ? tcpOption.timestamps(7, 9).concat([1, 1]) : [], payload: bytes(8) }) }));
+    const [withTs, without] = [frame(true), frame(false)];
+    const b = new PacketTableBuilder();
+    b.addInterface(0, ETH);
+    for (let i = 0; i < n; i++) b.record(record(i, i < half ? withTs : without));
+    const t = b.finish(facts);
+    const c = t.columns;
+    let wrong = 0;
+    for (let i = 0; i < n; i++) {
+      const ts = i < half;
+      if (c.tsVal[i] !== (ts ? 7 : 0) || c.tsEcr[i] !== (ts ? 9 : 0) || (c.flags[i] & PacketFlag.TCP_TS) !== (ts ? PacketFlag.TCP_TS : 0)) wrong++;
+      if (c.seq[i] !== 5 || fileOffset(t, i) !== offsetOf(i) || c.capturedLength[i] !== (ts ? withTs : without).length) wrong++;
+    }
+    expect(wrong).toBe(0);
   });
 
   it("shares one array for captured and original lengths when no frame was cut", () => {
@@ -123,8 +150,8 @@ describe("PacketTableBuilder column narrowing", () => {
     const c = t.columns;
     for (let i = 0; i < ORDINARY; i++) {
       const length = segment(i).length;
-      expect([c.fileOffset[i], c.capturedLength[i], c.originalLength[i], c.ipLength[i], c.payloadLength[i], c.tcpFlags[i]]).toEqual([
-        24 + i * 100,
+      expect([fileOffset(t, i), c.capturedLength[i], c.originalLength[i], c.ipLength[i], c.payloadLength[i], c.tcpFlags[i]]).toEqual([
+        offsetOf(i),
         length,
         length,
         length - 14,
@@ -137,14 +164,41 @@ describe("PacketTableBuilder column narrowing", () => {
 
   const at = (i: number, data: Uint8Array, fields: Partial<PacketRecord> = {}): PacketRecord => ({ ...record(i, data), ...fields });
 
-  it("stores file offsets below 2^32 as Uint32, larger ones as Float64", () => {
-    const under = tableWith(at(ORDINARY, segment(0), { fileOffset: 2 ** 32 - 1 }));
-    const over = tableWith(at(ORDINARY, segment(0), { fileOffset: 2 ** 32 }));
-    expect(under.columns.fileOffset).toBeInstanceOf(Uint32Array);
-    expect(over.columns.fileOffset).toBeInstanceOf(Float64Array);
-    expect([under.columns.fileOffset[ORDINARY], over.columns.fileOffset[ORDINARY]]).toEqual([2 ** 32 - 1, 2 ** 32]);
-    expectOrdinaryRows(under);
-    expectOrdinaryRows(over);
+  it("stores the gaps between records in the narrowest type (Float64 for records out of order) and gives back every file offset", () => {
+    // Row ORDINARY (not a checkpoint row) starts `gap` bytes after the last ordinary row's captured bytes.
+    const end = offsetOf(ORDINARY - 1) + segment(ORDINARY - 1).length;
+    const withGap = (gap: number) => tableWith(at(ORDINARY, segment(0), { fileOffset: end + gap }));
+    const cases: [number, Function][] = [
+      [255, Uint8Array],
+      [256, Uint16Array],
+      [2 ** 32 - 1, Uint32Array],
+      [2 ** 32, Float64Array],
+      [-1, Float64Array],
+    ];
+    expect(ORDINARY % OFFSET_CHECKPOINT_ROWS).not.toBe(0);
+    for (const [gap, type] of cases) {
+      const t = withGap(gap);
+      expect(t.columns.recordGap).toBeInstanceOf(type);
+      expect(fileOffset(t, ORDINARY)).toBe(end + gap);
+      expectOrdinaryRows(t);
+    }
+  });
+
+  it("keeps every file offset of a pcap whose records follow each other, in one byte per row", () => {
+    const b = new PacketTableBuilder();
+    b.addInterface(0, ETH);
+    let offset = 24;
+    const offsets: number[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const data = segment(i);
+      offsets.push(offset);
+      b.record({ ...record(i, data), fileOffset: offset });
+      offset += 16 + data.length;
+    }
+    const t = b.finish(facts);
+    expect(t.columns.recordGap).toBeInstanceOf(Uint8Array);
+    expect(t.offsetCheckpoints.length).toBe(Math.ceil(3000 / OFFSET_CHECKPOINT_ROWS));
+    for (let i = 0; i < 3000; i++) expect(fileOffset(t, i)).toBe(offsets[i]);
   });
 
   it("stores captured and original lengths below 65536 as Uint16, longer ones as Uint32", () => {
@@ -234,15 +288,44 @@ describe("PacketTableBuilder column narrowing", () => {
     b.addInterface(0, ETH);
     const n = 5000;
     const cut = (i: number) => (i >= 3000 ? 10 : 0);
-    for (let i = 0; i < n; i++) b.record({ ...record(i, segment(i), segment(i).length + cut(i)), fileOffset: i === 5 ? 2 ** 40 : 24 + i * 100 });
+    for (let i = 0; i < n; i++) b.record({ ...record(i, segment(i), segment(i).length + cut(i)), fileOffset: i === 5 ? 2 ** 40 : offsetOf(i) });
     const t = b.finish(facts);
     const c = t.columns;
-    expect(c.fileOffset).toBeInstanceOf(Float64Array);
+    expect(c.recordGap).toBeInstanceOf(Float64Array);
     expect([c.capturedLength, c.originalLength, c.payloadLength]).toEqual([expect.any(Uint16Array), expect.any(Uint16Array), expect.any(Uint16Array)]);
     for (let i = 0; i < n; i++) {
       const length = segment(i).length;
-      expect([c.fileOffset[i], c.capturedLength[i], c.originalLength[i], c.payloadLength[i]]).toEqual([i === 5 ? 2 ** 40 : 24 + i * 100, length, length + cut(i), i % 50]);
+      expect([fileOffset(t, i), c.capturedLength[i], c.originalLength[i], c.payloadLength[i]]).toEqual([i === 5 ? 2 ** 40 : offsetOf(i), length, length + cut(i), i % 50]);
     }
+  });
+
+  it("stores interface ids under 256 as Uint8, larger ones as Uint16", () => {
+    const withInterface = (id: number) => {
+      const b = new PacketTableBuilder();
+      b.addInterface(0, ETH);
+      b.addInterface(id, ETH);
+      for (let i = 0; i < ORDINARY; i++) b.record(record(i, segment(i), undefined, i === 7 ? id : 0));
+      return b.finish(facts);
+    };
+    const under = withInterface(255);
+    const over = withInterface(256);
+    expect(under.columns.interfaceId).toBeInstanceOf(Uint8Array);
+    expect(over.columns.interfaceId).toBeInstanceOf(Uint16Array);
+    expect([under.columns.interfaceId[7], over.columns.interfaceId[7], over.columns.interfaceId[8]]).toEqual([255, 256, 0]);
+  });
+
+  it("stores payload offsets as Uint8 until a header chain passes 255 bytes, then as Uint16", () => {
+    // IPv6 hop-by-hop header of 216 bytes (one PadN option) before UDP: payload at 14 + 40 + 216 + 8 = 278.
+    const hopByHop = [17, 26, 1, 212, ...new Array(212).fill(0)];
+    const udpBytes = udp({ src: "2001:db8::1", dst: "2001:db8::2", srcPort: 1, dstPort: 2, payload: bytes(4) });
+    const deep = ethernet(0x86dd, ipv6({ src: "2001:db8::1", dst: "2001:db8::2", nextHeader: 0, payload: new Uint8Array([...hopByHop, ...udpBytes]) }));
+    const over = tableWith(at(ORDINARY, deep));
+    const under = tableWith();
+    expect(under.columns.payloadOffset).toBeInstanceOf(Uint8Array);
+    expect(over.columns.payloadOffset).toBeInstanceOf(Uint16Array);
+    expect([over.columns.payloadOffset[ORDINARY], over.columns.payloadLength[ORDINARY]]).toEqual([278, 4]);
+    for (const t of [under, over]) for (let i = 0; i < ORDINARY; i++) expect(t.columns.payloadOffset[i]).toBe(14 + 20 + (i % 1000 === 0 ? 24 : 20));
+    expectOrdinaryRows(over);
   });
 
   it("stores TCP option kind bits in Uint8, Uint16 or Uint32 as the highest kind needs", () => {

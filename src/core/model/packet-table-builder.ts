@@ -1,14 +1,16 @@
 // A RecordSink that decodes each record straight into typed-array columns and finishes a
-// PacketTable. Rows go into chunks of growing size (no per-packet objects); a full chunk keeps
-// the columns of NARROWABLE_COLUMNS in the narrowest array type their values fit, and finish()
-// concatenates column by column into that type, freeing each column's chunks as it goes, so
-// peak memory stays near the final table's size. Like originalLength (an alias of
-// capturedLength when no frame was cut), columns that are zero on every row share one buffer.
+// PacketTable. Rows are decoded into one set of full-width scratch columns (no per-packet
+// objects); when it is full, the chunk's rows are copied out, each column in the narrowest
+// array type its values fit (NARROWABLE_COLUMNS) and all-zero columns left out, and the
+// scratch is cleared for the next chunk. finish() concatenates column by column into the
+// narrowest type, freeing each column's chunks as it goes, so peak memory stays near the
+// final table's size. Like originalLength (an alias of capturedLength when no frame was cut),
+// columns that are zero on every row share one buffer.
 
 import type { ByteSource, CaptureInterfaceInfo, PacketRecord, ReadError, ReadOptions, ReadSummary, RecordSink } from "../formats/types";
 import { openCapture } from "../formats/index";
 import type { OptionalColumns, PacketColumns, PacketTable, SparseFacts } from "./packet-table";
-import { PacketFlag } from "./packet-table";
+import { OFFSET_CHECKPOINT_ROWS, PacketFlag } from "./packet-table";
 import { allocateColumns, columnsObject, COLUMN_NAMES, COLUMN_TYPES, NARROWABLE_COLUMNS, narrowestType, OPTIONAL_COLUMN_NAMES, OPTIONAL_COLUMN_TYPES, type ColumnArray, type ColumnType } from "./column-spec";
 import { AddressInterner } from "../decode/addresses";
 import { Frame, noOptionalColumns } from "../decode/frame";
@@ -16,11 +18,14 @@ import { byLinkType, type LayerDecoder } from "../decode/registry";
 import "../decode/handoffs";
 
 const FIRST_CHUNK_ROWS = 1024;
-const MAX_CHUNK_ROWS = 65536;
+/** The scratch columns' rows once grown: 83 bytes each (680 KB), live all along while reading. */
+const MAX_CHUNK_ROWS = 8192;
 
 interface Chunk {
-  /** A column that is zero on every row of the chunk is left out (freed) once the chunk is full. */
+  /** Exactly `rows` long; a column that is zero on every row of the chunk is left out. */
   columns: Partial<Record<keyof PacketColumns, ColumnArray>>;
+  /** Largest value of each column in the chunk (see `largest`), to choose the table's type without a second scan. */
+  largest: Partial<Record<keyof PacketColumns, number>>;
   optional: OptionalColumns;
   rows: number;
 }
@@ -46,20 +51,16 @@ export class PacketTableBuilder implements RecordSink {
   private readonly addresses = new AddressInterner();
   private readonly sparse = emptySparseFacts();
   private readonly chunks: Chunk[] = [];
+  private readonly offsetCheckpoints: number[] = [];
+  /** Stream offset just past the previous row's captured bytes (recordGap counts from there). */
+  private recordEnd = 0;
   private readonly frame: Frame;
   private count = 0;
   /** Set once some row's original length differs from its captured length. */
   private lengthsDiffer = false;
 
   constructor() {
-    this.frame = new Frame(this.newChunkColumns(FIRST_CHUNK_ROWS), this.addresses, this.sparse);
-  }
-
-  /** Chunk columns; originalLength shares capturedLength's array until a row differs. */
-  private newChunkColumns(rows: number): PacketColumns {
-    const columns = allocateColumns(rows);
-    columns.originalLength = columns.capturedLength;
-    return columns;
+    this.frame = new Frame(scratchColumns(FIRST_CHUNK_ROWS), this.addresses, this.sparse);
   }
 
   addInterface(id: number, info: CaptureInterfaceInfo): void {
@@ -75,17 +76,15 @@ export class PacketTableBuilder implements RecordSink {
   record(rec: PacketRecord): void {
     const f = this.frame;
     let c = f.c;
-    if (f.r === c.tsSec.length) {
-      this.chunks.push({ columns: narrowed(withoutZeroColumns(c, f.r), f.r), optional: narrowed(f.o, f.r), rows: f.r });
-      c = f.c = this.newChunkColumns(Math.min(c.tsSec.length * 2, MAX_CHUNK_ROWS));
-      f.o = noOptionalColumns();
-      f.r = 0;
-    }
+    if (f.r === c.tsSec.length) c = this.nextChunk();
     const r = f.r;
-    f.row = this.count;
+    const row = this.count;
+    f.row = row;
     c.tsSec[r] = rec.tsSec;
     c.tsNsec[r] = rec.tsNsec;
-    c.fileOffset[r] = rec.fileOffset;
+    if ((row & (OFFSET_CHECKPOINT_ROWS - 1)) === 0) this.offsetCheckpoints.push(rec.fileOffset);
+    else c.recordGap[r] = rec.fileOffset - this.recordEnd;
+    this.recordEnd = rec.fileOffset + rec.capturedLength;
     c.capturedLength[r] = rec.capturedLength;
     if (c.originalLength !== c.capturedLength) c.originalLength[r] = rec.originalLength;
     else if (rec.originalLength !== rec.capturedLength) this.splitOriginalLength(c, r, rec.originalLength);
@@ -93,7 +92,7 @@ export class PacketTableBuilder implements RecordSink {
     const meta = rec.meta;
     if (meta !== undefined && (meta.epbFlags !== undefined || meta.noTimestamp || meta.comments?.length || meta.notes?.length)) {
       c.flags[r] = PacketFlag.HAS_META;
-      this.sparse.meta.set(this.count, { ...meta });
+      this.sparse.meta.set(row, { ...meta });
     }
     const decode = this.linkDecoders[rec.interfaceId];
     if (decode !== undefined) {
@@ -104,6 +103,19 @@ export class PacketTableBuilder implements RecordSink {
     }
     f.r = r + 1;
     this.count++;
+  }
+
+  /** Copies the full scratch chunk out and clears the scratch (replaces it by a larger one while chunks grow). */
+  private nextChunk(): PacketColumns {
+    const f = this.frame;
+    const scratch = f.c;
+    this.chunks.push(chunkOf(scratch, f.o, f.r));
+    const rows = Math.min(scratch.tsSec.length * 2, MAX_CHUNK_ROWS);
+    if (rows > scratch.tsSec.length) f.c = scratchColumns(rows);
+    else clearScratch(scratch);
+    f.o = noOptionalColumns();
+    f.r = 0;
+    return f.c;
   }
 
   /** First row of a chunk whose original length differs: the chunk gets its own column. */
@@ -117,8 +129,8 @@ export class PacketTableBuilder implements RecordSink {
   /** Ends the table; the builder must not be used afterwards. */
   finish(facts: TableFacts): PacketTable {
     const f = this.frame;
-    const chunks = [...this.chunks, { columns: f.c, optional: f.o, rows: f.r }];
-    this.chunks.length = 0;
+    const chunks = this.chunks;
+    chunks.push(chunkOf(f.c, f.o, f.r));
     f.release(allocateColumns(0));
     const count = this.count;
     const columns = columnsObject();
@@ -129,10 +141,10 @@ export class PacketTableBuilder implements RecordSink {
     const types: Partial<Record<keyof PacketColumns, ColumnType>> = {};
     for (const name of COLUMN_NAMES) {
       if (name === "originalLength" && !this.lengthsDiffer) continue;
+      const max = Math.max(0, ...chunks.map((chunk) => chunk.largest[name]!));
       const narrowable = NARROWABLE_COLUMNS[name];
-      const max = narrowable === undefined ? undefined : Math.max(...chunks.map((chunk) => largest(chunk.columns[name], chunk.rows)));
-      types[name] = narrowable === undefined || max === undefined ? COLUMN_TYPES[name] : narrowestType(narrowable, max);
-      if (max === undefined ? chunks.every((chunk) => allZero(chunk.columns[name], chunk.rows)) : max === 0) {
+      types[name] = narrowable === undefined ? COLUMN_TYPES[name] : narrowestType(narrowable, max);
+      if (max === 0) {
         zeroColumns.push(name);
         for (const chunk of chunkColumns) chunk[name] = undefined;
         continue;
@@ -141,7 +153,7 @@ export class PacketTableBuilder implements RecordSink {
       let at = 0;
       chunks.forEach((chunk, k) => {
         const part = chunk.columns[name];
-        if (part !== undefined) whole.set(part.subarray(0, chunk.rows), at);
+        if (part !== undefined) whole.set(part, at);
         at += chunk.rows;
         // Drop the chunk's copy now, so the peak holds at most one column twice.
         chunkColumns[k][name] = undefined;
@@ -173,6 +185,7 @@ export class PacketTableBuilder implements RecordSink {
       }
       optional[name] = whole;
     }
+    chunks.length = 0;
     return {
       file: facts.file,
       format: facts.format,
@@ -182,6 +195,7 @@ export class PacketTableBuilder implements RecordSink {
       interfaces: this.interfaces,
       addresses: this.addresses.table,
       columns: columns as unknown as PacketColumns,
+      offsetCheckpoints: Float64Array.from(this.offsetCheckpoints),
       optional: optional as OptionalColumns,
       sparse: this.sparse,
       errors: this.errors,
@@ -190,43 +204,73 @@ export class PacketTableBuilder implements RecordSink {
   }
 }
 
-/** Largest value in the first `rows` rows; 0 for a column left out as all zero. */
-function largest(column: ColumnArray | undefined, rows: number): number {
-  let max = 0;
-  if (column !== undefined) for (let i = 0; i < rows; i++) if (column[i] > max) max = column[i];
-  return max;
+/** Zeroed full-width columns for decoding into; originalLength shares capturedLength's array until a row differs. */
+function scratchColumns(rows: number): PacketColumns {
+  const columns = allocateColumns(rows);
+  columns.originalLength = columns.capturedLength;
+  return columns;
 }
 
-function allZero(column: ColumnArray | undefined, rows: number): boolean {
-  if (column === undefined) return true;
-  for (let i = 0; i < rows; i++) if (column[i] !== 0) return false;
-  return true;
-}
-
-/** A full chunk's columns without those that are zero on all its rows, so reading holds about what the table will. */
-function withoutZeroColumns(columns: PacketColumns, rows: number): Chunk["columns"] {
-  const kept: Chunk["columns"] = columnsObject();
-  for (const name of COLUMN_NAMES) kept[name] = allZero(columns[name], rows) ? undefined : columns[name];
-  return kept;
+/** Zeroes the scratch columns for the next chunk (decoders leave fields they do not see at 0). */
+function clearScratch(scratch: PacketColumns): void {
+  scratch.originalLength = scratch.capturedLength;
+  for (const name of COLUMN_NAMES) if (name !== "originalLength") scratch[name].fill(0);
 }
 
 /**
- * A full chunk with its NARROWABLE_COLUMNS copied into the narrowest type their values fit,
- * so the rows read so far cost about what they will in the table (the peak while reading).
+ * The first `rows` rows of the scratch columns, copied into arrays of exactly that length and
+ * of the narrowest type their values fit, so the rows read so far cost about what they will
+ * in the table (the peak while reading); all-zero columns are left out.
  */
-function narrowed<T extends Partial<Record<keyof PacketColumns | keyof OptionalColumns, ColumnArray>>>(columns: T, rows: number): T {
+function chunkOf(scratch: PacketColumns, optional: OptionalColumns, rows: number): Chunk {
+  const columns: Chunk["columns"] = columnsObject();
+  const max: Chunk["largest"] = {};
   // originalLength may be an alias of capturedLength: it stays one.
-  const aliased = columns.originalLength !== undefined && columns.originalLength === columns.capturedLength;
-  for (const [name, types] of Object.entries(NARROWABLE_COLUMNS) as [keyof T, ColumnType[]][]) {
-    const column = columns[name] as ColumnArray | undefined;
-    if (column === undefined || (aliased && name === "originalLength")) continue;
-    const type = narrowestType(types, largest(column, rows));
-    if (column instanceof type) continue;
-    const copy = new type(rows);
-    copy.set(column.subarray(0, rows));
-    columns[name] = copy as T[keyof T];
+  const aliased = scratch.originalLength === scratch.capturedLength;
+  for (const name of COLUMN_NAMES) {
+    if (aliased && name === "originalLength") continue;
+    const column = scratch[name];
+    const narrowable = NARROWABLE_COLUMNS[name];
+    max[name] = largest(column, rows);
+    columns[name] = max[name] === 0 ? undefined : copyOf(column, rows, narrowable === undefined ? COLUMN_TYPES[name] : narrowestType(narrowable, max[name]));
   }
-  if (aliased) columns.originalLength = columns.capturedLength;
+  if (aliased) {
+    columns.originalLength = columns.capturedLength;
+    max.originalLength = max.capturedLength;
+  }
+  return { columns, largest: max, optional: narrowed(optional, rows), rows };
+}
+
+/**
+ * Largest value in the first `rows` rows; 0 for no column. A negative value (only recordGap
+ * can have one) gives Infinity, which no type but a column's widest holds.
+ */
+function largest(column: ColumnArray | undefined, rows: number): number {
+  let max = 0;
+  if (column === undefined) return max;
+  for (let i = 0; i < rows; i++) {
+    const value = column[i];
+    if (value > max) max = value;
+    else if (value < 0) return Infinity;
+  }
+  return max;
+}
+
+function copyOf(column: ColumnArray, rows: number, type: ColumnType): ColumnArray {
+  const copy = new type(rows);
+  copy.set(column.subarray(0, rows));
+  return copy;
+}
+
+/** A full chunk's optional columns, those of NARROWABLE_COLUMNS copied into the narrowest type their values fit. */
+function narrowed(columns: OptionalColumns, rows: number): OptionalColumns {
+  for (const name of OPTIONAL_COLUMN_NAMES) {
+    const column = columns[name];
+    const types = NARROWABLE_COLUMNS[name];
+    if (column === undefined || types === undefined) continue;
+    const type = narrowestType(types, largest(column, rows));
+    if (!(column instanceof type)) (columns as Record<string, ColumnArray>)[name] = copyOf(column, rows, type);
+  }
   return columns;
 }
 

@@ -86,12 +86,18 @@ export interface PacketColumns {
   tsSec: Uint32Array;
   /** Nanoseconds within the second. */
   tsNsec: Uint32Array;
-  /** Offset of the record in the (decompressed) stream, to re-read its bytes on demand. */
-  fileOffset: Uint32Array | Float64Array;
+  /**
+   * Where the row's record starts in the (decompressed) stream, less where the previous row's
+   * captured bytes end (its start plus capturedLength): a pcap record header's 16 bytes, a
+   * pcapng block's header and trailer. 0 on rows that start a checkpoint, negative if the
+   * format stores records out of order. Read file offsets with fileOffset(), not from here:
+   * this costs 1 byte per packet instead of 4-8 for whole offsets.
+   */
+  recordGap: Uint8Array | Uint16Array | Uint32Array | Float64Array;
   capturedLength: Uint16Array | Uint32Array;
   originalLength: Uint16Array | Uint32Array;
   /** Index into PacketTable.interfaces (which gives the link type). */
-  interfaceId: Uint16Array;
+  interfaceId: Uint8Array | Uint16Array;
   /** L3 value. */
   l3: Uint8Array;
   /** PacketFlag bits. */
@@ -126,7 +132,7 @@ export interface PacketColumns {
   tsVal: Uint32Array;
   tsEcr: Uint32Array;
   /** Offset of the L4 payload within the captured bytes. */
-  payloadOffset: Uint16Array;
+  payloadOffset: Uint8Array | Uint16Array;
   /** L4 payload length from the headers (IP length minus headers); may exceed what was captured. */
   payloadLength: Uint16Array | Uint32Array;
   /** 32-bit hash of the captured L4 payload bytes (0 for an empty payload). */
@@ -192,6 +198,8 @@ export interface PacketTable {
   interfaces: CaptureInterfaceInfo[];
   addresses: AddressTable;
   columns: PacketColumns;
+  /** File offset of every OFFSET_CHECKPOINT_ROWS-th row (0, 64, 128...): see fileOffset(). */
+  offsetCheckpoints: Float64Array;
   optional: OptionalColumns;
   sparse: SparseFacts;
   errors: ReadError[];
@@ -206,4 +214,16 @@ export function timestampNs(t: PacketTable, row: number): bigint {
 /** Row timestamp in seconds relative to `baseSec` (float; ns-exact for spans under ~100 days). */
 export function relativeSeconds(t: PacketTable, row: number, baseSec: number): number {
   return t.columns.tsSec[row] - baseSec + t.columns.tsNsec[row] * 1e-9;
+}
+
+/** Rows between two whole file offsets kept in PacketTable.offsetCheckpoints (a power of 2). */
+export const OFFSET_CHECKPOINT_ROWS = 64;
+
+/** Offset of row `row`'s record in the (decompressed) stream, to re-read its bytes on demand. */
+export function fileOffset(t: PacketTable, row: number): number {
+  const c = t.columns;
+  const first = row & -OFFSET_CHECKPOINT_ROWS;
+  let offset = t.offsetCheckpoints[first / OFFSET_CHECKPOINT_ROWS];
+  for (let r = first + 1; r <= row; r++) offset += c.capturedLength[r - 1] + c.recordGap[r];
+  return offset;
 }
