@@ -140,6 +140,20 @@ class PairList {
   }
 }
 
+/**
+ * Pair indexes in the order of their rows in A. Pairs are made session by session, and a
+ * session's packets are spread over the whole capture: walked in this order instead, the
+ * passes that read both tables' columns per pair read them nearly in sequence.
+ */
+function pairsInRowOrder(pairs: PairList, rowsA: number): Uint32Array {
+  const start = new Uint32Array(rowsA + 1);
+  for (let i = 0; i < pairs.length; i++) start[pairs.a[i] + 1]++;
+  for (let row = 0; row < rowsA; row++) start[row + 1] += start[row];
+  const order = new Uint32Array(pairs.length);
+  for (let i = 0; i < pairs.length; i++) order[start[pairs.a[i]]++] = i;
+  return order;
+}
+
 /** Seconds from the sender's capture to the receiver's, on A's clock (recomputed where needed rather than kept per pair). */
 function oneWayDelay(pairs: PairList, i: number, timeA: Float64Array, mappedB: Float64Array): number {
   const tA = timeA[pairs.a[i]];
@@ -364,7 +378,9 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
   // Rewrites and per-packet modifications over one-to-one pairs.
   // One tally slot per session direction: session * 2 + direction.
   const tallies = new RewriteTallies(nSessions * 2);
-  for (let i = 0; i < pairs.length; i++) {
+  const inRowOrder = pairsInRowOrder(pairs, a.count);
+  for (let k = 0; k < pairs.length; k++) {
+    const i = inRowOrder[k];
     if (pairs.duplicate[i] || pairs.segmented[i]) continue;
     const slot = pairs.session[i] * 2 + pairs.direction[i];
     if (pairs.direction[i] === Direction.CLIENT_TO_SERVER) tallyRewrites(tallies, slot, a, pairs.a[i], b, pairs.b[i]);
@@ -372,9 +388,10 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
   }
   let ttlSign = 0;
   const fields: FieldDiff[] = [];
-  let delta = NO_DELTA;
-  let deltaSession = -1;
-  for (let i = 0; i < pairs.length; i++) {
+  // Walked in row order, the events come out of pair order: each waits with its pair's index.
+  const pairEvents: { pair: number; event: DiffEvent }[] = [];
+  for (let k = 0; k < pairs.length; k++) {
+    const i = inRowOrder[k];
     const d = pairs.direction[i];
     const up = d === Direction.CLIENT_TO_SERVER;
     const ts = up ? a : b;
@@ -389,26 +406,25 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
     if (pairs.duplicate[i]) {
       counts.duplicated++;
       const originalReceiver = (rCap === 0 ? matchA : matchB)[s];
-      events.push({
-        kind: "duplicated",
-        session: sid,
-        direction: directionName(d),
-        frames: [
-          { capture: sCap, frame: s + 1 },
-          { capture: rCap, frame: originalReceiver + 1 },
-          { capture: rCap, frame: r + 1 },
-        ],
-        detail: "another copy of a packet already received",
+      pairEvents.push({
+        pair: i,
+        event: {
+          kind: "duplicated",
+          session: sid,
+          direction: directionName(d),
+          frames: [
+            { capture: sCap, frame: s + 1 },
+            { capture: rCap, frame: originalReceiver + 1 },
+            { capture: rCap, frame: r + 1 },
+          ],
+          detail: "another copy of a packet already received",
+        },
       });
       continue;
     }
     counts.matched++;
     if (pairs.segmented[i]) continue;
-    // Pairs come grouped by session: look the offsets up once per run of a session.
-    if (sid !== deltaSession) {
-      delta = seqDelta.get(sid) ?? NO_DELTA;
-      deltaSession = sid;
-    }
+    const delta = seqDelta.get(sid) ?? NO_DELTA;
     const seqOff = d === 0 ? delta[0] : -delta[1] >>> 0;
     const ackOff = d === 0 ? delta[1] : -delta[0] >>> 0;
     fields.length = 0;
@@ -416,19 +432,23 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
     if (fields.length) {
       pairs.flags[i] |= RowFlag.MODIFIED;
       counts.modified++;
-      events.push({
-        kind: "modified",
-        session: sid,
-        direction: directionName(d),
-        frames: [
-          { capture: sCap, frame: s + 1 },
-          { capture: rCap, frame: r + 1 },
-        ],
-        fields: fields.slice(),
-        detail: "changed in flight beyond the session's rewrites",
+      pairEvents.push({
+        pair: i,
+        event: {
+          kind: "modified",
+          session: sid,
+          direction: directionName(d),
+          frames: [
+            { capture: sCap, frame: s + 1 },
+            { capture: rCap, frame: r + 1 },
+          ],
+          fields: fields.slice(),
+          detail: "changed in flight beyond the session's rewrites",
+        },
       });
     }
   }
+  for (const { event } of pairEvents.sort((x, y) => x.pair - y.pair)) events.push(event);
 
   markReordering(pairs, nSessions, timeA, mappedB, sessions, events);
 
