@@ -1,7 +1,9 @@
 // Reads a ByteSource front to back in slices (with reads ahead, so the source's I/O overlaps
 // the parsing) and keeps a window over the current slice.
 // A record cut by a slice boundary is joined in a small "bridge" buffer (its own bytes only),
-// so slices are never copied whole.
+// so slices are never copied whole. A slice the window has moved past is handed back to the
+// source (ByteSource.release), so its memory can take a later read: records' bytes are only
+// valid during the sink's record call (PacketRecord).
 
 import type { ByteSource, PacketRecord, ReadOptions } from "./types";
 
@@ -35,6 +37,9 @@ export class SourceCursor {
   bytesRead = 0;
   /** Slice bytes read from the source that follow the window (after a bridge). */
   private next: Uint8Array | undefined;
+  /** The slices, as read() returned them, that `bytes` and `next` view (none for a bridge): released once no view is left. */
+  private windowSlice: Uint8Array | undefined;
+  private nextSlice: Uint8Array | undefined;
   /** The slices after `next`, in order, requested early so the source reads while the reader parses. */
   private ahead: { start: number; want: number; promise: Promise<Uint8Array> }[] = [];
   /** The source has nothing after `next` (or after the window when there is no `next`). */
@@ -67,7 +72,10 @@ export class SourceCursor {
     return promise;
   }
 
-  private setWindow(bytes: Uint8Array, base: number) {
+  /** Moves the window to `bytes` (a view of source slice `slice`, or a bridge), releasing the slice it leaves. */
+  private setWindow(bytes: Uint8Array, base: number, slice: Uint8Array | undefined) {
+    if (this.windowSlice !== undefined && this.windowSlice !== slice) this.source.release?.(this.windowSlice);
+    this.windowSlice = slice;
     this.bytes = bytes;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.base = base;
@@ -88,7 +96,7 @@ export class SourceCursor {
         const ahead = this.ahead.shift();
         const want = ahead ? ahead.want : Math.max(this.sliceBytes, need - this.available);
         const chunk = await (ahead ? ahead.promise : this.request(start, want));
-        this.next = chunk;
+        this.next = this.nextSlice = chunk;
         if (chunk.length < want) {
           this.eof = true;
           this.ahead.length = 0;
@@ -103,9 +111,10 @@ export class SourceCursor {
       const next = this.next;
       const nextBase = this.base + this.bytes.length;
       const carried = this.available;
+      const nextSlice = this.nextSlice;
       if (carried === 0) {
-        this.next = undefined;
-        this.setWindow(next, nextBase);
+        this.next = this.nextSlice = undefined;
+        this.setWindow(next, nextBase, nextSlice);
         continue;
       }
       // Bridge: the carried bytes plus just enough of the next slice to make `need`.
@@ -114,7 +123,12 @@ export class SourceCursor {
       bridge.set(this.bytes.subarray(this.pos));
       bridge.set(next.subarray(0, take), carried);
       this.next = take < next.length ? next.subarray(take) : undefined;
-      this.setWindow(bridge, this.base + this.pos);
+      this.setWindow(bridge, this.base + this.pos, undefined);
+      if (this.next === undefined) {
+        // All of the next slice went into the bridge.
+        this.nextSlice = undefined;
+        if (nextSlice !== undefined) this.source.release?.(nextSlice);
+      }
       // The bytes after the bridge continue at stream offset nextBase + take = base + bridge.length.
     }
     return true;

@@ -12,6 +12,11 @@ export interface ByteSource {
   readonly forwardOnly?: boolean;
   /** Reads up to `length` bytes at `offset`; shorter only at the end of the data. */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Optional: the caller will not look at bytes that read() returned again (no view of them
+   * is used any more), so the source may read into their memory later instead of allocating.
+   */
+  release?(bytes: Uint8Array): void;
 }
 
 /** One capture interface (pcapng IDB; a single implicit one for pcap). */
