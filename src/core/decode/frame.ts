@@ -44,11 +44,18 @@ export class Frame {
     this.c = chunk;
   }
 
+  /** The buffer `dv` views: compared with the next packet's (DataView's buffer getter is a slow call). */
+  private dvBuffer: ArrayBufferLike = this.dv.buffer;
+
   /** Points the frame at a packet's bytes without allocating a view for each packet. */
   load(data: Uint8Array, uncaptured: number): void {
     this.uncaptured = uncaptured;
     this.b = data;
-    if (this.dv.buffer !== data.buffer) this.dv = new DataView(data.buffer);
+    const buffer = data.buffer;
+    if (this.dvBuffer !== buffer) {
+      this.dv = new DataView(buffer);
+      this.dvBuffer = buffer;
+    }
     this.base = data.byteOffset;
     this.tunnelDepth = 0;
   }
@@ -57,6 +64,7 @@ export class Frame {
   release(empty: PacketColumns): void {
     this.b = new Uint8Array(0);
     this.dv = new DataView(this.b.buffer);
+    this.dvBuffer = this.b.buffer;
     this.c = empty;
     this.o = noOptionalColumns();
   }

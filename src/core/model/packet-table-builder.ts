@@ -24,7 +24,7 @@ const MAX_CHUNK_ROWS = 8192;
 interface Chunk {
   /** Exactly `rows` long; a column that is zero on every row of the chunk is left out. */
   columns: Partial<Record<keyof PacketColumns, ColumnArray>>;
-  /** Largest value of each column in the chunk (see `largest`), to choose the table's type without a second scan. */
+  /** Largest value of each narrowable column in the chunk (see `largest`), to choose the table's type without a second scan. */
   largest: Partial<Record<keyof PacketColumns, number>>;
   optional: OptionalColumns;
   rows: number;
@@ -141,10 +141,10 @@ export class PacketTableBuilder implements RecordSink {
     const types: Partial<Record<keyof PacketColumns, ColumnType>> = {};
     for (const name of COLUMN_NAMES) {
       if (name === "originalLength" && !this.lengthsDiffer) continue;
-      const max = Math.max(0, ...chunks.map((chunk) => chunk.largest[name]!));
       const narrowable = NARROWABLE_COLUMNS[name];
-      types[name] = narrowable === undefined ? COLUMN_TYPES[name] : narrowestType(narrowable, max);
-      if (max === 0) {
+      const max = narrowable === undefined ? undefined : Math.max(0, ...chunks.map((chunk) => chunk.largest[name]!));
+      types[name] = narrowable === undefined || max === undefined ? COLUMN_TYPES[name] : narrowestType(narrowable, max);
+      if (max === 0 || chunkColumns.every((chunk) => chunk[name] === undefined)) {
         zeroColumns.push(name);
         for (const chunk of chunkColumns) chunk[name] = undefined;
         continue;
@@ -231,8 +231,13 @@ function chunkOf(scratch: PacketColumns, optional: OptionalColumns, rows: number
     if (aliased && name === "originalLength") continue;
     const column = scratch[name];
     const narrowable = NARROWABLE_COLUMNS[name];
+    if (narrowable === undefined) {
+      // Same type: a plain memory copy.
+      columns[name] = allZero(column, rows) ? undefined : column.slice(0, rows);
+      continue;
+    }
     max[name] = largest(column, rows);
-    columns[name] = max[name] === 0 ? undefined : copyOf(column, rows, narrowable === undefined ? COLUMN_TYPES[name] : narrowestType(narrowable, max[name]));
+    columns[name] = max[name] === 0 ? undefined : copyOf(column, rows, narrowestType(narrowable, max[name]));
   }
   if (aliased) {
     columns.originalLength = columns.capturedLength;
@@ -254,6 +259,12 @@ function largest(column: ColumnArray | undefined, rows: number): number {
     else if (value < 0) return Infinity;
   }
   return max;
+}
+
+/** True when the first `rows` rows are all 0 (stops at the first that is not, unlike `largest`). */
+function allZero(column: ColumnArray, rows: number): boolean {
+  for (let i = 0; i < rows; i++) if (column[i] !== 0) return false;
+  return true;
 }
 
 function copyOf(column: ColumnArray, rows: number, type: ColumnType): ColumnArray {
