@@ -369,7 +369,8 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
   }
   const minDelay = (d: number) => (Number.isFinite(minOwd[d]) ? minOwd[d] : 0);
 
-  const sessions: Session[] = plans.map((p) => buildSession(p, a, flowsA, b, flowsB));
+  const texts = new Shared<string>();
+  const sessions: Session[] = plans.map((p) => buildSession(p, a, flowsA, b, flowsB, texts));
   const events: DiffEvent[] = [];
   const [startA, endA] = range(timeA);
   const [startB, endB] = range(mappedB);
@@ -503,13 +504,14 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
     }
   }
 
+  const sharedRewrites = new Shared<Rewrite>();
   for (const s of sessions) {
     const p = plans[s.id];
     if (s.sides.length === 1) {
       const c = s.counts;
       s.oneSided = !p.towardOther ? "local" : c.lost + c.injected > 0 ? "entirely-lost" : "outside-window";
     } else {
-      s.rewrites = compact(sessionRewrites(p, a, flowsA, b, flowsB, tallies, seqDelta.get(p.id) ?? [0, 0]));
+      s.rewrites = compact(sessionRewrites(p, a, flowsA, b, flowsB, tallies, seqDelta.get(p.id) ?? [0, 0], sharedRewrites));
     }
   }
 
@@ -537,14 +539,35 @@ function compact<T>(list: T[]): T[] {
   return list.slice();
 }
 
-function buildSession(p: SessionPlan, a: PacketTable, flowsA: Flow[], b: PacketTable, flowsB: Flow[]): Session {
+/**
+ * One copy of each value that repeats from session to session: the evidence and server
+ * endpoint of a DNS server's thousands of exchanges, the path's TTL rewrite. Kept once per
+ * session, such copies were the bulk of a large diff's memory.
+ */
+class Shared<T> {
+  private readonly byKey = new Map<string, T>();
+
+  /** The value first stored under key, else this one (then stored). */
+  of(key: string, value: T): T {
+    const known = this.byKey.get(key);
+    if (known !== undefined) return known;
+    this.byKey.set(key, value);
+    return value;
+  }
+}
+
+function sharedText(texts: Shared<string>, text: string): string {
+  return texts.of(text, text);
+}
+
+function buildSession(p: SessionPlan, a: PacketTable, flowsA: Flow[], b: PacketTable, flowsB: Flow[], texts: Shared<string>): Session {
   const sides: Session["sides"] = [];
   if (p.flowA >= 0) {
     const f = flowsA[p.flowA];
     sides.push({
       capture: 0,
       client: endpointText(a, f, "client"),
-      server: endpointText(a, f, "server"),
+      server: sharedText(texts, endpointText(a, f, "server")),
       flow: p.flowA,
       extraFlows: p.extraA,
       packets: f.packets[0] + f.packets[1] + p.extraA.reduce((n, x) => n + flowsA[x].packets[0] + flowsA[x].packets[1], 0),
@@ -556,7 +579,7 @@ function buildSession(p: SessionPlan, a: PacketTable, flowsA: Flow[], b: PacketT
     sides.push({
       capture: 1,
       client: endpointText(b, f, flipped ? "server" : "client"),
-      server: endpointText(b, f, flipped ? "client" : "server"),
+      server: sharedText(texts, endpointText(b, f, flipped ? "client" : "server")),
       flow: p.flowB,
       extraFlows: p.extraB,
       packets: f.packets[0] + f.packets[1] + p.extraB.reduce((n, x) => n + flowsB[x].packets[0] + flowsB[x].packets[1], 0),
@@ -593,7 +616,7 @@ function buildSession(p: SessionPlan, a: PacketTable, flowsA: Flow[], b: PacketT
     protocol: protocolOf(main.kind),
     sides: compact(sides),
     confidence: Math.round(confidence * 1000) / 1000,
-    evidence: compact(evidence),
+    evidence: evidence.map((text) => sharedText(texts, text)),
     rewrites: [],
     notes: p.notes,
     ...(p.pair?.by === "manual" ? { manual: true } : {}),
@@ -609,6 +632,7 @@ function sessionRewrites(
   flowsB: Flow[],
   tallies: RewriteTallies,
   delta: [number, number],
+  shared: Shared<Rewrite>,
 ): Rewrite[] {
   const fa = flowsA[p.flowA];
   const fb = flowsB[p.flowB];
@@ -618,7 +642,10 @@ function sessionRewrites(
   const out: Rewrite[] = [];
   const up = "client-to-server" as const;
   const add = (field: string, direction: Rewrite["direction"], from: string | number, to: string | number) => {
-    if (String(from) !== String(to)) out.push({ field, direction, from: String(from), to: String(to) });
+    const rewrite = { field, direction, from: String(from), to: String(to) };
+    if (rewrite.from === rewrite.to) return;
+    // The client's port is new in every session; the other rewrites repeat across sessions.
+    out.push(field === "src-port" ? rewrite : shared.of(`${field}\u0000${direction}\u0000${rewrite.from}\u0000${rewrite.to}`, rewrite));
   };
   add("family", up, `IPv${fa.family}`, `IPv${fb.family}`);
   add("src-address", up, a.addresses.text[fa.clientAddr], b.addresses.text[bClient.addr]);
