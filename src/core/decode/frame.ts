@@ -16,8 +16,10 @@ export function noOptionalColumns(): OptionalColumns {
 }
 
 export class Frame {
-  /** The packet's captured bytes (only valid while it is being decoded). */
+  /** The packet's captured bytes, from `start` on (only valid while it is being decoded). */
   b: Uint8Array = new Uint8Array(0);
+  /** Where the packet starts in b: offsets kept in columns or shown in messages count from there. */
+  start = 0;
   /** A view on b's whole buffer: read at `base + offset`. */
   dv: DataView = new DataView(new ArrayBuffer(0));
   base = 0;
@@ -47,16 +49,20 @@ export class Frame {
   /** The buffer `dv` views: compared with the next packet's (DataView's buffer getter is a slow call). */
   private dvBuffer: ArrayBufferLike = this.dv.buffer;
 
-  /** Points the frame at a packet's bytes without allocating a view for each packet. */
-  load(data: Uint8Array, uncaptured: number): void {
+  /** Points the frame at a packet starting at bytes[start], without allocating a view for each packet. */
+  load(bytes: Uint8Array, start: number, uncaptured: number): void {
     this.uncaptured = uncaptured;
-    this.b = data;
-    const buffer = data.buffer;
-    if (this.dvBuffer !== buffer) {
-      this.dv = new DataView(buffer);
-      this.dvBuffer = buffer;
+    this.start = start;
+    // Consecutive packets usually share the reader's window.
+    if (this.b !== bytes) {
+      this.b = bytes;
+      const buffer = bytes.buffer;
+      if (this.dvBuffer !== buffer) {
+        this.dv = new DataView(buffer);
+        this.dvBuffer = buffer;
+      }
+      this.base = bytes.byteOffset;
     }
-    this.base = data.byteOffset;
     this.tunnelDepth = 0;
   }
 

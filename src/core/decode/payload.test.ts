@@ -10,7 +10,7 @@ import { checksumValid, hashPayload, sumWords } from "./payload";
 
 function frameOver(bytes: Uint8Array): Frame {
   const f = new Frame(allocateColumns(1), new AddressInterner(), emptySparseFacts());
-  f.load(bytes, 0);
+  f.load(bytes, 0, 0);
   return f;
 }
 

@@ -37,7 +37,7 @@ function parseOptions(f: Frame, start: number, stop: number): void {
     }
     const length = i + 1 < stop ? b[i + 1] : 0;
     if (length < 2 || i + length > stop) {
-      f.malformed(`TCP option ${kind} with length ${length} at offset ${i}`);
+      f.malformed(`TCP option ${kind} with length ${length} at offset ${i - f.start}`);
       break;
     }
     const rank = ORDER_RANK[kind];

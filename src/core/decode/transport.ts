@@ -30,7 +30,8 @@ export function finishTransport(
   pseudoProtocol: number,
 ): void {
   const { c, r } = f;
-  c.payloadOffset[r] = payloadStart > 0xffff ? 0xffff : payloadStart;
+  const payloadOffset = payloadStart - f.start;
+  c.payloadOffset[r] = payloadOffset > 0xffff ? 0xffff : payloadOffset;
   c.payloadLength[r] = wireEnd > payloadStart ? wireEnd - payloadStart : 0;
   const stop = wireEnd < end ? wireEnd : end;
   const payloadSum = stop > payloadStart ? hashPayload(f, payloadStart, stop) : 0;

@@ -4,7 +4,7 @@
 // modified records: https://gitlab.com/wireshark/wireshark/-/blob/master/wiretap/libpcap.h (pcaprec_modified_hdr).
 
 import { linkTypeName } from "./link-types";
-import { MAX_RECORD_BYTES, normaliseTime, reusableRecord, SourceCursor } from "./source-cursor";
+import { MAX_RECORD_BYTES, normaliseTime, ReusableRecord, SourceCursor } from "./source-cursor";
 import type { ByteSource, CaptureFormat, FormatReader, ReadOptions, RecordSink } from "./types";
 
 const FILE_HEADER = 24;
@@ -77,7 +77,7 @@ async function readPcap(input: ByteSource, sink: RecordSink, opts: ReadOptions) 
   if (!linkTypeName(linkType)) report(20, `unknown link type ${linkType}: records kept undecoded`, false);
   cur.pos = FILE_HEADER;
 
-  const rec = reusableRecord();
+  const rec = new ReusableRecord();
   const fractionScale = nsec ? 1 : 1000;
   let badFractions = 0;
 
@@ -99,7 +99,8 @@ async function readPcap(input: ByteSource, sink: RecordSink, opts: ReadOptions) 
       }
       rec.capturedLength = caplen;
       rec.originalLength = view.getUint32(p + 12, le);
-      rec.data = bytes.subarray(p + recordHeader, next);
+      rec.window = bytes;
+      rec.dataStart = p + recordHeader;
       rec.fileOffset = base + p;
       sink.record(rec);
       packets++;

@@ -3,7 +3,7 @@
 
 import { linkTypeName } from "./link-types";
 import { MICROSECONDS, ticksToTime, timeScale, type TimeScale } from "./pcapng-time";
-import { MAX_RECORD_BYTES, normaliseTime, reusableRecord, SourceCursor } from "./source-cursor";
+import { MAX_RECORD_BYTES, normaliseTime, ReusableRecord, SourceCursor } from "./source-cursor";
 import type { ByteSource, FormatReader, PacketMeta, ReadOptions, RecordSink } from "./types";
 
 const SHB = 0x0a0d0d0a;
@@ -91,7 +91,7 @@ async function readPcapng(input: ByteSource, sink: RecordSink, opts: ReadOptions
   const report = (offset: number, message: string, fatal: boolean) =>
     sink.error({ file: input.name, offset, frame: packets + 1, message, fatal });
 
-  const rec = reusableRecord();
+  const rec = new ReusableRecord();
   let badFractions = 0;
   let untimed = 0;
   /** Latest capture-drop counters per global interface id, from Interface Statistics Blocks. */
@@ -213,7 +213,8 @@ async function readPcapng(input: ByteSource, sink: RecordSink, opts: ReadOptions
     }
     rec.interfaceId = iface.globalId;
     rec.capturedLength = caplen;
-    rec.data = bytes.subarray(dataAt, dataAt + caplen);
+    rec.window = bytes;
+    rec.dataStart = dataAt;
     rec.fileOffset = cur.base + p;
     sink.record(rec);
     packets++;

@@ -58,6 +58,13 @@ export interface PacketRecord {
   capturedLength: number;
   originalLength: number;
   data: Uint8Array;
+  /**
+   * Optional: `data` is window[dataStart, dataStart + capturedLength), so a sink may read the
+   * bytes there instead of through `data` (which is then a view made when asked for, not one
+   * per packet). Valid, like `data`, only during the `record` call.
+   */
+  window?: Uint8Array;
+  dataStart?: number;
   /** Offset of the record's header in the (decompressed) byte stream. */
   fileOffset: number;
   meta?: PacketMeta;

@@ -6,7 +6,9 @@ import { describe, expect, it } from "vitest";
 import { ethernet, ipv4, ipv6, tcp, TcpFlags, tcpOption, bytes, udp } from "../testing/packets";
 import type { PacketRecord } from "../formats/types";
 import { fileOffset, OFFSET_CHECKPOINT_ROWS, PacketFlag, L3 } from "./packet-table";
-import { PacketTableBuilder } from "./packet-table-builder";
+import { PacketTableBuilder, readPacketTable } from "./packet-table-builder";
+import { memorySource } from "../formats/memory-source";
+import { writePcap } from "../formats/pcap-writer";
 
 const ETH = { linkType: 1, fcsLength: 0, snaplen: 65535, tsResolution: "us", tsDigits: 6 };
 const facts = { file: "crafted", format: "pcap" as const, compression: "none" as const, fileBytes: 0, notes: [] };
@@ -130,6 +132,34 @@ describe("PacketTableBuilder", () => {
     expect(t.sparse.meta.get(2)).toEqual({ comments: ["hello"] });
     expect(t.errors).toEqual([{ file: "crafted", offset: 999, frame: 4, message: "cut", fatal: true }]);
     expect(t.interfaces.map((i) => i.linkType)).toEqual([1, 1, 147]);
+  });
+});
+
+describe("PacketTableBuilder on a reader's window", () => {
+  it("decodes records read in the reader's window (pcap) as it decodes each record's own bytes", async () => {
+    // Segments with and without options, a broken TCP option (a problem message with its
+    // offset), and a UDP datagram; in slices of 700 bytes, so records also come in bridges.
+    const broken = ethernet(0x0800, ipv4({ src: "10.1.1.1", dst: "10.2.2.2", protocol: 6, payload: tcp({ src: "10.1.1.1", dst: "10.2.2.2", srcPort: 1, dstPort: 2, seq: 0, flags: TcpFlags.ACK, options: [2, 9, 0, 0] }) }));
+    const datagram = ethernet(0x0800, ipv4({ src: "10.1.1.1", dst: "10.2.2.2", protocol: 17, payload: udp({ src: "10.1.1.1", dst: "10.2.2.2", srcPort: 1, dstPort: 2, payload: bytes(33) }) }));
+    const frames = Array.from({ length: 3000 }, (_, i) => (i % 97 === 5 ? broken : i % 89 === 3 ? datagram : segment(i)));
+    const file = writePcap(
+      frames.map((data, i) => ({ tsSec: 1_700_000_000 + i, tsNsec: i * 1000, data })),
+      { linkType: 1, nanoseconds: true },
+    );
+    const windowed = await readPacketTable(memorySource(file), { sliceBytes: 700 });
+    const b = new PacketTableBuilder();
+    b.addInterface(0, { ...ETH, snaplen: 262144, tsResolution: "ns", tsDigits: 9 });
+    let offset = 24;
+    frames.forEach((data, i) => {
+      b.record({ interfaceId: 0, tsSec: 1_700_000_000 + i, tsNsec: i * 1000, capturedLength: data.length, originalLength: data.length, data, fileOffset: offset });
+      offset += 16 + data.length;
+    });
+    const own = b.finish(facts);
+    expect(windowed.count).toBe(3000);
+    expect(windowed.columns).toEqual(own.columns);
+    expect(windowed.optional).toEqual(own.optional);
+    expect(windowed.sparse.problems.get(5)).toBe("TCP option 2 with length 9 at offset 54");
+    expect(windowed.sparse).toEqual(own.sparse);
   });
 });
 

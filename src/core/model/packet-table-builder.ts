@@ -97,9 +97,14 @@ export class PacketTableBuilder implements RecordSink {
     const decode = this.linkDecoders[rec.interfaceId];
     if (decode !== undefined) {
       const uncaptured = rec.originalLength > rec.capturedLength ? rec.originalLength - rec.capturedLength : 0;
-      f.load(rec.data, uncaptured);
+      // Decode in the reader's window when it offers one: no view per packet.
+      const window = rec.window;
+      const start = window === undefined ? 0 : rec.dataStart!;
+      const bytes = window === undefined ? rec.data : window;
+      const end = window === undefined ? bytes.length : start + rec.capturedLength;
+      f.load(bytes, start, uncaptured);
       const fcs = this.fcsLengths[rec.interfaceId];
-      decode(f, 0, rec.data.length - (fcs > 0 && uncaptured === 0 ? fcs : 0));
+      decode(f, start, end - (fcs > 0 && uncaptured === 0 ? fcs : 0));
     }
     f.r = r + 1;
     this.count++;
