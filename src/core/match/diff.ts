@@ -154,11 +154,26 @@ function pairsInRowOrder(pairs: PairList, rowsA: number): Uint32Array {
   return order;
 }
 
-/** Seconds from the sender's capture to the receiver's, on A's clock (recomputed where needed rather than kept per pair). */
-function oneWayDelay(pairs: PairList, i: number, timeA: Float64Array, mappedB: Float64Array): number {
-  const tA = timeA[pairs.a[i]];
-  const tB = mappedB[pairs.b[i]];
-  return pairs.direction[i] === Direction.CLIENT_TO_SERVER ? tB - tA : tA - tB;
+/** Each pair's two times on A's clock: A's copy, B's copy. */
+interface PairTimes {
+  a: Float64Array;
+  b: Float64Array;
+}
+
+/** Read once in A's row order: the passes that follow read the times by pair, in sequence, not across the captures. */
+function timesOfPairs(pairs: PairList, inRowOrder: Uint32Array, timeA: Float64Array, mappedB: Float64Array): PairTimes {
+  const times: PairTimes = { a: new Float64Array(pairs.length), b: new Float64Array(pairs.length) };
+  for (let k = 0; k < pairs.length; k++) {
+    const i = inRowOrder[k];
+    times.a[i] = timeA[pairs.a[i]];
+    times.b[i] = mappedB[pairs.b[i]];
+  }
+  return times;
+}
+
+/** Seconds from the sender's capture to the receiver's, on A's clock. */
+function oneWayDelay(pairs: PairList, i: number, times: PairTimes): number {
+  return pairs.direction[i] === Direction.CLIENT_TO_SERVER ? times.b[i] - times.a[i] : times.a[i] - times.b[i];
 }
 
 function summary(t: PacketTable): CaptureSummary {
@@ -362,10 +377,12 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
   const { flowsA, flowsB, plans, bucketsA, bucketsB, timeA, mappedB, matchA, matchB, pairs, clock, seqDelta } = alignCaptures(a, b, options);
   const nSessions = plans.length;
 
+  const inRowOrder = pairsInRowOrder(pairs, a.count);
+  const times = timesOfPairs(pairs, inRowOrder, timeA, mappedB);
   // The minimum one-way delay per direction (over one-to-one and segmented pairs alike).
   const minOwd = [Infinity, Infinity];
   for (let i = 0; i < pairs.length; i++) {
-    if (!pairs.duplicate[i]) minOwd[pairs.direction[i]] = Math.min(minOwd[pairs.direction[i]], oneWayDelay(pairs, i, timeA, mappedB));
+    if (!pairs.duplicate[i]) minOwd[pairs.direction[i]] = Math.min(minOwd[pairs.direction[i]], oneWayDelay(pairs, i, times));
   }
   const minDelay = (d: number) => (Number.isFinite(minOwd[d]) ? minOwd[d] : 0);
 
@@ -379,7 +396,6 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
   // Rewrites and per-packet modifications over one-to-one pairs.
   // One tally slot per session direction: session * 2 + direction.
   const tallies = new RewriteTallies(nSessions * 2);
-  const inRowOrder = pairsInRowOrder(pairs, a.count);
   for (let k = 0; k < pairs.length; k++) {
     const i = inRowOrder[k];
     if (pairs.duplicate[i] || pairs.segmented[i]) continue;
@@ -451,7 +467,7 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
   }
   for (const { event } of pairEvents.sort((x, y) => x.pair - y.pair)) events.push(event);
 
-  markReordering(pairs, nSessions, timeA, mappedB, sessions, events);
+  markReordering(pairs, nSessions, times, sessions, events);
 
   // Leftovers: sent and not received (lost), received and not sent (injected), or outside the other capture's time span.
   const single: { row: number; capture: 0 | 1; session: number; direction: number; status: number }[] = [];
@@ -515,7 +531,7 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
     }
   }
 
-  const rows = buildRows(pairs, minOwd, single, nSessions, timeA, mappedB);
+  const rows = buildRows(pairs, times, minOwd, single, nSessions, timeA, mappedB);
   const reversed = ttlSign < -2;
   const result: DiffResult = {
     version: 1,
@@ -673,7 +689,7 @@ function sessionRewrites(
 }
 
 /** A packet arrived after one that was sent later: flag the late one (not the ones that overtook it). */
-function markReordering(pairs: PairList, nSessions: number, timeA: Float64Array, mappedB: Float64Array, sessions: Session[], events: DiffEvent[]): void {
+function markReordering(pairs: PairList, nSessions: number, times: PairTimes, sessions: Session[], events: DiffEvent[]): void {
   // Pairs grouped by (session, direction) with a counting pass, each group in pair order.
   const start = new Uint32Array(nSessions * 2 + 1);
   for (let i = 0; i < pairs.length; i++) if (!pairs.duplicate[i]) start[pairs.session[i] * 2 + pairs.direction[i] + 1]++;
@@ -688,30 +704,30 @@ function markReordering(pairs: PairList, nSessions: number, timeA: Float64Array,
     const key = pairs.session[i] * 2 + pairs.direction[i];
     if (done[key]) continue;
     done[key] = 1;
-    markGroup(pairs, grouped.subarray(start[key], start[key + 1]), key & 1, timeA, mappedB, sessions, events);
+    markGroup(pairs, grouped.subarray(start[key], start[key + 1]), key & 1, times, sessions, events);
   }
 }
 
 /** One (session, direction)'s pairs: ordered by send time, then walked from the last sent. */
-function markGroup(pairs: PairList, list: Uint32Array, d: number, timeA: Float64Array, mappedB: Float64Array, sessions: Session[], events: DiffEvent[]): void {
-  const sendTimes = d === 0 ? timeA : mappedB;
-  const recvTimes = d === 0 ? mappedB : timeA;
+function markGroup(pairs: PairList, list: Uint32Array, d: number, times: PairTimes, sessions: Session[], events: DiffEvent[]): void {
+  const sendTimes = d === 0 ? times.a : times.b;
+  const recvTimes = d === 0 ? times.b : times.a;
   const sendRows = d === 0 ? pairs.a : pairs.b;
   const recvRows = d === 0 ? pairs.b : pairs.a;
   let sorted = true;
   for (let k = 1; k < list.length && sorted; k++) {
     const x = list[k - 1];
     const y = list[k];
-    const dt = sendTimes[sendRows[x]] - sendTimes[sendRows[y]];
+    const dt = sendTimes[x] - sendTimes[y];
     sorted = dt < 0 || (dt === 0 && sendRows[x] <= sendRows[y]);
   }
   // Ties keep pair order (the list starts in it).
-  if (!sorted) list.sort((x, y) => sendTimes[sendRows[x]] - sendTimes[sendRows[y]] || sendRows[x] - sendRows[y] || x - y);
+  if (!sorted) list.sort((x, y) => sendTimes[x] - sendTimes[y] || sendRows[x] - sendRows[y] || x - y);
   let laterMin = Infinity;
   let laterMinRow = Infinity;
   for (let k = list.length - 1; k >= 0; k--) {
     const i = list[k];
-    const t = recvTimes[recvRows[i]];
+    const t = recvTimes[i];
     const row = recvRows[i];
     const overtaken = laterMin < t || (laterMin === t && laterMinRow < row);
     if (overtaken && sendRows[i] !== (k + 1 < list.length ? sendRows[list[k + 1]] : -1)) {
@@ -771,6 +787,7 @@ function mergeRuns(list: Uint32Array, time: Float64Array, scratch: Uint32Array):
 
 function buildRows(
   pairs: PairList,
+  times: PairTimes,
   minOwd: number[],
   single: { row: number; capture: 0 | 1; session: number; direction: number; status: number }[],
   nSessions: number,
@@ -782,7 +799,7 @@ function buildRows(
   const sortTime = new Float64Array(count);
   for (let i = 0; i < pairs.length; i++) {
     sessionOf[i] = pairs.session[i];
-    sortTime[i] = Math.min(timeA[pairs.a[i]], mappedB[pairs.b[i]]);
+    sortTime[i] = Math.min(times.a[i], times.b[i]);
   }
   single.forEach((x, k) => {
     sessionOf[pairs.length + k] = x.session;
@@ -821,7 +838,7 @@ function buildRows(
       rows.frameB[k] = pairs.b[i] + 1;
       rows.status[k] = pairs.duplicate[i] ? RowStatus.DUPLICATED : RowStatus.MATCHED;
       rows.flags[k] = pairs.flags[i];
-      const owd = oneWayDelay(pairs, i, timeA, mappedB);
+      const owd = oneWayDelay(pairs, i, times);
       rows.owdMs[k] = owd * 1e3;
       rows.aboveMinMs[k] = (owd - minOwd[pairs.direction[i]]) * 1e3;
     } else {
