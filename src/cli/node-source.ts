@@ -41,6 +41,9 @@ export async function openFileSource(path: string): Promise<FileSource> {
     release(bytes) {
       if (spare.length < SPARE_BUFFERS && !spare.includes(bytes.buffer as ArrayBuffer)) spare.push(bytes.buffer as ArrayBuffer);
     },
-    close: () => handle.close(),
+    close: () => {
+      spare.length = 0;
+      return handle.close();
+    },
   };
 }
