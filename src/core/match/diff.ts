@@ -30,9 +30,6 @@ import {
   type SessionCounts,
 } from "./types";
 
-/** Sequence offsets of a session without TCP. */
-const NO_DELTA: readonly [number, number] = [0, 0];
-
 /** Seconds of clock error tolerated when a copy seems to arrive before it was sent. */
 const CAUSALITY_SLACK = 0.002;
 
@@ -98,6 +95,16 @@ function anyUnmatched(buckets: Buckets, session: number, direction: number, matc
   const k = session * 2 + direction;
   for (let i = buckets.start[k]; i < buckets.start[k + 1]; i++) if (match[buckets.rows[i]] === -1) return true;
   return false;
+}
+
+/**
+ * Per (session, direction) bucket: 1 when some row of it is still without a partner. One pass
+ * in row order, where asking each bucket in turn would read the match column out of order.
+ */
+function bucketsWithUnmatched(sessions: number, sessionOf: Uint32Array, directionOf: Uint8Array, match: Int32Array): Uint8Array {
+  const out = new Uint8Array(sessions * 2);
+  for (let row = 0; row < match.length; row++) if (match[row] === -1 && sessionOf[row] !== NO_SESSION) out[sessionOf[row] * 2 + directionOf[row]] = 1;
+  return out;
 }
 
 /** Growable typed columns of pairs (row in A, row in B) before they become AlignedRows. */
@@ -219,6 +226,9 @@ interface Alignment {
   mappedB: Float64Array;
   matchA: Int32Array;
   matchB: Int32Array;
+  /** bucketsWithUnmatched of each capture once aligned: where the leftovers are. */
+  leftoverA: Uint8Array;
+  leftoverB: Uint8Array;
   pairs: PairList;
   clock: ClockModel;
   /** Per TCP session: sequence offsets "B minus A" per direction. */
@@ -323,12 +333,15 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
 
   // Phase 2: without IP ID, then TCP data by sequence range, then by headers (payload changed in flight).
   const looseKey = (t: PacketTable) => (row: number) => looseIdentity(t, row);
+  // Each pass below matches rows of one bucket only: one look before them tells the buckets with work left.
+  const unmatchedA = bucketsWithUnmatched(nSessions, plan.sessionOfA, plan.directionOfA, matchA);
+  const unmatchedB = bucketsWithUnmatched(nSessions, plan.sessionOfB, plan.directionOfB, matchB);
   const seqDelta = new Map<number, [number, number]>();
   for (const p of paired) {
     const isTcp = flowsA.flows[p.flowA].kind === "tcp";
     if (!isTcp) {
       for (const d of [0, 1]) {
-        if (!anyUnmatched(bucketsA, p.id, d, matchA) || !anyUnmatched(bucketsB, p.id, d, matchB)) continue;
+        if (!unmatchedA[p.id * 2 + d] || !unmatchedB[p.id * 2 + d]) continue;
         const { sender, receiver } = sides(p.id, d);
         const emit = emitFor(p.id, d);
         matchByIdentity(sender, receiver, looseKey(sender.table), looseKey(receiver.table), emit);
@@ -351,7 +364,7 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
     seqDelta.set(p.id, delta);
     for (const d of [0, 1]) {
       // Every pass below pairs unmatched rows with unmatched rows.
-      if (!anyUnmatched(bucketsA, p.id, d, matchA) || !anyUnmatched(bucketsB, p.id, d, matchB)) continue;
+      if (!unmatchedA[p.id * 2 + d] || !unmatchedB[p.id * 2 + d]) continue;
       const { sender, receiver } = sides(p.id, d);
       const emit = emitFor(p.id, d);
       // Offsets that carry the sender's sequence and ack numbers into the receiver's space.
@@ -368,13 +381,15 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
     clock = fitClock();
     mapB();
   }
-  return { flowsA: flowsA.flows, flowsB: flowsB.flows, plans: plan.plans, bucketsA, bucketsB, timeA, mappedB, matchA, matchB, pairs, clock, seqDelta };
+  const leftoverA = bucketsWithUnmatched(nSessions, plan.sessionOfA, plan.directionOfA, matchA);
+  const leftoverB = bucketsWithUnmatched(nSessions, plan.sessionOfB, plan.directionOfB, matchB);
+  return { flowsA: flowsA.flows, flowsB: flowsB.flows, plans: plan.plans, bucketsA, bucketsB, timeA, mappedB, matchA, matchB, leftoverA, leftoverB, pairs, clock, seqDelta };
 }
 
 export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: DiffOptions = {}): DiffResult {
   const a = withFastColumns(tableA);
   const b = withFastColumns(tableB);
-  const { flowsA, flowsB, plans, bucketsA, bucketsB, timeA, mappedB, matchA, matchB, pairs, clock, seqDelta } = alignCaptures(a, b, options);
+  const { flowsA, flowsB, plans, bucketsA, bucketsB, timeA, mappedB, matchA, matchB, leftoverA, leftoverB, pairs, clock, seqDelta } = alignCaptures(a, b, options);
   const nSessions = plans.length;
 
   const inRowOrder = pairsInRowOrder(pairs, a.count);
@@ -407,6 +422,10 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
   const fields: FieldDiff[] = [];
   // Walked in row order, the events come out of pair order: each waits with its pair's index.
   const pairEvents: { pair: number; event: DiffEvent }[] = [];
+  // Per session, in typed arrays: the walk jumps from session to session, and objects cost a lookup each.
+  const matchedOf = new Uint32Array(nSessions);
+  const seqOffsets = new Uint32Array(nSessions * 2);
+  for (const [sid, delta] of seqDelta) seqOffsets.set(delta, sid * 2);
   for (let k = 0; k < pairs.length; k++) {
     const i = inRowOrder[k];
     const d = pairs.direction[i];
@@ -418,10 +437,9 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
     const sCap = up ? 0 : 1;
     const rCap = up ? 1 : 0;
     const sid = pairs.session[i];
-    const counts = sessions[sid].counts;
     ttlSign += Math.sign(ts.columns.ttl[s] - tr.columns.ttl[r]);
     if (pairs.duplicate[i]) {
-      counts.duplicated++;
+      sessions[sid].counts.duplicated++;
       const originalReceiver = (rCap === 0 ? matchA : matchB)[s];
       pairEvents.push({
         pair: i,
@@ -439,16 +457,17 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
       });
       continue;
     }
-    counts.matched++;
+    matchedOf[sid]++;
     if (pairs.segmented[i]) continue;
-    const delta = seqDelta.get(sid) ?? NO_DELTA;
-    const seqOff = d === 0 ? delta[0] : -delta[1] >>> 0;
-    const ackOff = d === 0 ? delta[1] : -delta[0] >>> 0;
+    const upOffset = seqOffsets[sid * 2];
+    const downOffset = seqOffsets[sid * 2 + 1];
+    const seqOff = d === 0 ? upOffset : -downOffset >>> 0;
+    const ackOff = d === 0 ? downOffset : -upOffset >>> 0;
     fields.length = 0;
     if (comparePair(ts, s, tr, r, tallies, sid * 2 + d, seqOff, ackOff, fields)) pairs.flags[i] |= RowFlag.CHECKSUM_OFFLOAD;
     if (fields.length) {
       pairs.flags[i] |= RowFlag.MODIFIED;
-      counts.modified++;
+      sessions[sid].counts.modified++;
       pairEvents.push({
         pair: i,
         event: {
@@ -466,6 +485,7 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
     }
   }
   for (const { event } of pairEvents.sort((x, y) => x.pair - y.pair)) events.push(event);
+  for (const session of sessions) session.counts.matched = matchedOf[session.id];
 
   markReordering(pairs, nSessions, times, sessions, events);
 
@@ -477,7 +497,7 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
     for (const d of [0, 1]) {
       for (const capture of [0, 1] as const) {
         const match = capture === 0 ? matchA : matchB;
-        if (!anyUnmatched(capture === 0 ? bucketsA : bucketsB, p.id, d, match)) continue;
+        if (!(capture === 0 ? leftoverA : leftoverB)[p.id * 2 + d]) continue;
         const rows = bucket(capture === 0 ? bucketsA : bucketsB, p.id, d);
         const table = capture === 0 ? a : b;
         const senderCapture = d === Direction.CLIENT_TO_SERVER ? 0 : 1;
