@@ -92,6 +92,9 @@ export class SourceCursor {
       if (!this.next) {
         if (this.eof) return false;
         this.opts.signal?.throwIfAborted();
+        // The window's slice can take the read issued below: what is left of it (the start of a
+        // record) is copied out first. One slice fewer is held (the peak while reading).
+        if (this.windowSlice !== undefined) this.setWindow(this.bytes.slice(this.pos), this.offset, undefined);
         const start = this.base + this.bytes.length;
         const ahead = this.ahead.shift();
         const want = ahead ? ahead.want : Math.max(this.sliceBytes, need - this.available);
