@@ -463,7 +463,6 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
     const downOffset = seqOffsets[sid * 2 + 1];
     const seqOff = d === 0 ? upOffset : -downOffset >>> 0;
     const ackOff = d === 0 ? downOffset : -upOffset >>> 0;
-    fields.length = 0;
     if (comparePair(ts, s, tr, r, tallies, sid * 2 + d, seqOff, ackOff, fields)) pairs.flags[i] |= RowFlag.CHECKSUM_OFFLOAD;
     if (fields.length) {
       pairs.flags[i] |= RowFlag.MODIFIED;
@@ -478,7 +477,8 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
             { capture: sCap, frame: s + 1 },
             { capture: rCap, frame: r + 1 },
           ],
-          fields: fields.slice(),
+          // Taken out, which leaves the list empty for the next pair.
+          fields: fields.splice(0),
           detail: "changed in flight beyond the session's rewrites",
         },
       });
