@@ -660,6 +660,16 @@ function buildSession(p: SessionPlan, a: PacketTable, flowsA: Flow[], b: PacketT
   };
 }
 
+/** Header fields a path may rewrite on every packet of a session direction, as the tallies tell them. */
+const STABLE_REWRITE_FIELDS = ["ttl", "tos", "mss", "window-scale", "tcp-options"] as const;
+
+/** Appends a rewrite when from and to differ. The client's port is new in every session; the other rewrites repeat across sessions and are shared. */
+function addRewrite(out: Rewrite[], shared: Shared<Rewrite>, field: string, direction: Rewrite["direction"], from: string | number, to: string | number): void {
+  const rewrite = { field, direction, from: String(from), to: String(to) };
+  if (rewrite.from === rewrite.to) return;
+  out.push(field === "src-port" ? rewrite : shared.of(`${field}\u0000${direction}\u0000${rewrite.from}\u0000${rewrite.to}`, rewrite));
+}
+
 function sessionRewrites(
   p: SessionPlan,
   a: PacketTable,
@@ -677,33 +687,27 @@ function sessionRewrites(
   const bServer = flipped ? { addr: fb.clientAddr, port: fb.clientPort } : { addr: fb.serverAddr, port: fb.serverPort };
   const out: Rewrite[] = [];
   const up = "client-to-server" as const;
-  const add = (field: string, direction: Rewrite["direction"], from: string | number, to: string | number) => {
-    const rewrite = { field, direction, from: String(from), to: String(to) };
-    if (rewrite.from === rewrite.to) return;
-    // The client's port is new in every session; the other rewrites repeat across sessions.
-    out.push(field === "src-port" ? rewrite : shared.of(`${field}\u0000${direction}\u0000${rewrite.from}\u0000${rewrite.to}`, rewrite));
-  };
-  add("family", up, `IPv${fa.family}`, `IPv${fb.family}`);
-  add("src-address", up, a.addresses.text[fa.clientAddr], b.addresses.text[bClient.addr]);
-  if (fa.kind === "tcp" || fa.kind === "udp") add("src-port", up, fa.clientPort, bClient.port);
-  add("dst-address", up, a.addresses.text[fa.serverAddr], b.addresses.text[bServer.addr]);
-  if (fa.kind === "tcp" || fa.kind === "udp") add("dst-port", up, fa.serverPort, bServer.port);
-  if (fa.icmpId >= 0 && fb.icmpId >= 0) add("icmp-id", up, fa.icmpId, fb.icmpId);
+  addRewrite(out, shared, "family", up, `IPv${fa.family}`, `IPv${fb.family}`);
+  addRewrite(out, shared, "src-address", up, a.addresses.text[fa.clientAddr], b.addresses.text[bClient.addr]);
+  if (fa.kind === "tcp" || fa.kind === "udp") addRewrite(out, shared, "src-port", up, fa.clientPort, bClient.port);
+  addRewrite(out, shared, "dst-address", up, a.addresses.text[fa.serverAddr], b.addresses.text[bServer.addr]);
+  if (fa.kind === "tcp" || fa.kind === "udp") addRewrite(out, shared, "dst-port", up, fa.serverPort, bServer.port);
+  if (fa.icmpId >= 0 && fb.icmpId >= 0) addRewrite(out, shared, "icmp-id", up, fa.icmpId, fb.icmpId);
   if (fa.kind === "tcp") {
     for (const d of [0, 1] as const) {
       if (delta[d] === 0) continue;
       const isnA = fa.isn[d];
       const from = isnA ?? "A's sequence numbers";
       const to = isnA !== null ? (isnA + delta[d]) >>> 0 : `shifted by ${delta[d]}`;
-      add("isn", directionName(d), from, to);
+      addRewrite(out, shared, "isn", directionName(d), from, to);
     }
   }
   for (const d of [0, 1] as const) {
-    for (const field of ["ttl", "tos", "mss", "window-scale", "tcp-options"] as const) {
+    for (const field of STABLE_REWRITE_FIELDS) {
       const s = tallies.stable(p.id * 2 + d, field);
-      if (s) add(field, directionName(d), s.from, s.to);
+      if (s) addRewrite(out, shared, field, directionName(d), s.from, s.to);
     }
-    if (tallies.changes(p.id * 2 + d, "ip-id")) add("ip-id", directionName(d), "kept", "rewritten");
+    if (tallies.changes(p.id * 2 + d, "ip-id")) addRewrite(out, shared, "ip-id", directionName(d), "kept", "rewritten");
   }
   return out;
 }
@@ -773,15 +777,19 @@ function markGroup(pairs: PairList, list: Uint32Array, d: number, times: PairTim
   }
 }
 
+/** Whether index x comes before index y by (time, index). */
+function before(time: Float64Array, x: number, y: number): boolean {
+  return time[x] < time[y] || (time[x] === time[y] && x < y);
+}
+
 /**
  * Orders indexes by (time, index). A session's rows are a few ascending runs (each direction's
  * pairs, then the leftovers), so neighbouring runs are merged until one is left: linear in
  * the rows for the usual two or three runs, where a comparison sort is not.
  */
 function mergeRuns(list: Uint32Array, time: Float64Array, scratch: Uint32Array): void {
-  const before = (x: number, y: number) => time[x] < time[y] || (time[x] === time[y] && x < y);
   let bounds = [0];
-  for (let k = 1; k < list.length; k++) if (!before(list[k - 1], list[k])) bounds.push(k);
+  for (let k = 1; k < list.length; k++) if (!before(time, list[k - 1], list[k])) bounds.push(k);
   bounds.push(list.length);
   let from = list;
   let to = scratch.subarray(0, list.length);
@@ -794,7 +802,7 @@ function mergeRuns(list: Uint32Array, time: Float64Array, scratch: Uint32Array):
       let i = lo;
       let j = mid;
       let k = lo;
-      while (i < mid && j < hi) to[k++] = before(from[j], from[i]) ? from[j++] : from[i++];
+      while (i < mid && j < hi) to[k++] = before(time, from[j], from[i]) ? from[j++] : from[i++];
       while (i < mid) to[k++] = from[i++];
       while (j < hi) to[k++] = from[j++];
       merged.push(hi);

@@ -32,11 +32,14 @@ function packetsOf(f: Flow): number {
   return f.packets[0] + f.packets[1];
 }
 
+function isIcmp(f: Flow): boolean {
+  return f.kind === "icmp" || f.kind === "icmpv6";
+}
+
 function compatible(fa: Flow, fb: Flow): boolean {
-  const icmp = (f: Flow) => f.kind === "icmp" || f.kind === "icmpv6";
   // Multicast and broadcast stay on their segment: two such flows only look alike (SSDP, LAN discovery).
   if (fa.toGroup || fb.toGroup) return false;
-  return fa.kind === fb.kind || (icmp(fa) && icmp(fb));
+  return fa.kind === fb.kind || (isIcmp(fa) && isIcmp(fb));
 }
 
 /** Votes of one A flow for one B flow, split by whether the two flows agree on who is the client. */
