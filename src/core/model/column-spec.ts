@@ -51,7 +51,7 @@ export const OPTIONAL_COLUMN_TYPES: { readonly [K in keyof OptionalColumns]-?: {
  * types (narrowest first) whose range holds every value of the column (a negative value takes
  * the last type): most captures have record gaps under 256 bytes, frames and IP lengths under
  * 64 KiB, fewer than 65536 addresses, fewer than 256 interfaces, headers under 256 bytes and
- * no AE flag, which saves ~30 bytes/packet.
+ * no AE flag, which saves about 20 bytes/packet.
  */
 export const NARROWABLE_COLUMNS: { readonly [K in keyof PacketColumns | keyof OptionalColumns]?: readonly ColumnType[] } = {
   recordGap: [Uint8Array, Uint16Array, Uint32Array, Float64Array],
