@@ -68,19 +68,28 @@ interface Buckets {
   start: Uint32Array;
 }
 
-/** Buckets by a counting pass (rows stay in file order within a bucket), then a sort of the few buckets out of time order. */
+/**
+ * Buckets by a counting pass (rows stay in file order within a bucket), then a sort of the
+ * few buckets out of time order. Files are nearly always in time order already: the fill
+ * pass, in row order, notes the buckets that are not.
+ */
 function bucketRows(count: number, sessions: number, sessionOf: Uint32Array, directionOf: Uint8Array, time: Float64Array): Buckets {
   const start = new Uint32Array(sessions * 2 + 1);
   for (let row = 0; row < count; row++) if (sessionOf[row] !== NO_SESSION) start[sessionOf[row] * 2 + directionOf[row] + 1]++;
   for (let k = 0; k < sessions * 2; k++) start[k + 1] += start[k];
   const fill = start.slice(0, sessions * 2);
   const rows = new Uint32Array(start[sessions * 2]);
-  for (let row = 0; row < count; row++) if (sessionOf[row] !== NO_SESSION) rows[fill[sessionOf[row] * 2 + directionOf[row]]++] = row;
+  const lastTime = new Float64Array(sessions * 2).fill(-Infinity);
+  const unsorted = new Uint8Array(sessions * 2);
+  for (let row = 0; row < count; row++) {
+    if (sessionOf[row] === NO_SESSION) continue;
+    const k = sessionOf[row] * 2 + directionOf[row];
+    rows[fill[k]++] = row;
+    if (!(lastTime[k] <= time[row])) unsorted[k] = 1;
+    lastTime[k] = time[row];
+  }
   for (let k = 0; k < sessions * 2; k++) {
-    // Files are nearly always in time order already; sort only the buckets that are not.
-    let sorted = true;
-    for (let i = start[k] + 1; i < start[k + 1] && sorted; i++) sorted = time[rows[i - 1]] <= time[rows[i]];
-    if (!sorted) rows.subarray(start[k], start[k + 1]).sort((x, y) => time[x] - time[y] || x - y);
+    if (unsorted[k]) rows.subarray(start[k], start[k + 1]).sort((x, y) => time[x] - time[y] || x - y);
   }
   return { rows, start };
 }
