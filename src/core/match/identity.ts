@@ -169,14 +169,18 @@ export class IdentityMap {
     return at;
   }
 
+  /** Keys are non-negative integers below 2^52 (identities, sequence numbers). */
   get(key: Identity): number {
-    return this.slots[this.slot(Math.floor(key / 0x100000) | 0, key % 0x100000) + 2];
+    // The low 20 bits by subtraction: `key % 0x100000` on a double is a floating-point remainder call.
+    const high = Math.floor(key / 0x100000);
+    return this.slots[this.slot(high | 0, key - high * 0x100000) + 2];
   }
 
   /** `value` must be >= 0, or a caller's negative marker other than ABSENT. */
   set(key: Identity, value: number): void {
-    const hi = Math.floor(key / 0x100000) | 0;
-    const lo = key % 0x100000;
+    const high = Math.floor(key / 0x100000);
+    const hi = high | 0;
+    const lo = key - high * 0x100000;
     const at = this.slot(hi, lo);
     if (this.slots[at + 2] === ABSENT) {
       this.slots[at] = hi;
