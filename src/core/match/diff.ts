@@ -501,6 +501,8 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
   // Leftovers: sent and not received (lost), received and not sent (injected), or outside the other capture's time span.
   const single: { row: number; capture: 0 | 1; session: number; direction: number; status: number }[] = [];
   for (const p of plans) {
+    // Most sessions have nothing left over.
+    if (!leftoverA[p.id * 2] && !leftoverA[p.id * 2 + 1] && !leftoverB[p.id * 2] && !leftoverB[p.id * 2 + 1]) continue;
     const isPaired = p.flowA >= 0 && p.flowB >= 0;
     const crosses = isPaired || p.towardOther;
     for (const d of [0, 1]) {
