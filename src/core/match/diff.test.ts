@@ -51,6 +51,17 @@ describe("diffCaptures", () => {
     expect(r.reversed).toBe(false);
   });
 
+  it("counts a pair's evidence in packets of the smaller side, a duplicated copy included", async () => {
+    const pair = new CapturePairBuilder({ offset: 0.5, delay: 0.02 });
+    const dns = pair.session({ client: "192.168.1.10:53000", server: "10.1.1.53:53" }, { client: "203.0.113.5:61000", server: "198.51.100.53:53" });
+    dns.c2s(0, { udp: { payload: payloadBytes(40, 1) } });
+    dns.s2c(0.03, { udp: { payload: payloadBytes(90, 2) } }, { duplicates: [0.0002] });
+    const [a, b] = await pairTables(pair);
+    const r = diffCaptures(a, b);
+    expect(r.sessions[0].sides.map((s) => s.packets)).toEqual([3, 2]);
+    expect(r.sessions[0].evidence[0]).toMatch(/^2 of 2 packets have the same identity/);
+  });
+
   it("says when the captures look swapped", async () => {
     const [a, b] = await pairTables(natPair());
     const r = diffCaptures(b, a);

@@ -118,14 +118,25 @@ function bucketsWithUnmatched(sessions: number, sessionOf: Uint32Array, directio
 
 /** Growable typed columns of pairs (row in A, row in B) before they become AlignedRows. */
 class PairList {
-  a = new Int32Array(1024);
-  b = new Int32Array(1024);
-  session = new Uint32Array(1024);
-  direction = new Uint8Array(1024);
-  segmented = new Uint8Array(1024);
-  duplicate = new Uint8Array(1024);
-  flags = new Uint8Array(1024);
+  a: Int32Array;
+  b: Int32Array;
+  session: Uint32Array;
+  direction: Uint8Array;
+  segmented: Uint8Array;
+  duplicate: Uint8Array;
+  flags: Uint8Array;
   length = 0;
+
+  /** `capacity`: the pairs expected, so that the columns are not grown (and copied) on the way. */
+  constructor(capacity: number) {
+    this.a = new Int32Array(capacity);
+    this.b = new Int32Array(capacity);
+    this.session = new Uint32Array(capacity);
+    this.direction = new Uint8Array(capacity);
+    this.segmented = new Uint8Array(capacity);
+    this.duplicate = new Uint8Array(capacity);
+    this.flags = new Uint8Array(capacity);
+  }
 
   push(rowA: number, rowB: number, session: number, direction: number, segmented: boolean, duplicate: boolean): void {
     if (this.length === this.a.length) this.grow();
@@ -267,7 +278,8 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
   const bucketsB = bucketRows(b.count, nSessions, plan.sessionOfB, plan.directionOfB, timeB);
   const matchA = new Int32Array(a.count).fill(-1);
   const matchB = new Int32Array(b.count).fill(-1);
-  const pairs = new PairList();
+  // Nearly every packet of the smaller capture has a partner: pairs rarely outnumber its rows.
+  const pairs = new PairList(Math.max(1024, Math.min(a.count, b.count)));
   const mappedB = new Float64Array(b.count);
 
   const sides = (s: number, d: number): { sender: DirectionSide; receiver: DirectionSide } => {
@@ -643,7 +655,8 @@ function buildSession(p: SessionPlan, a: PacketTable, flowsA: Flow[], b: PacketT
     else {
       confidence = Math.min(1, p.pair.votes / smaller) * (1 - 0.5 ** p.pair.votes);
       const what = p.pair.by === "exact" ? "payload, IP ID, TCP flags and timestamps" : "payload, TCP flags and timestamps; IP ID differs (rewritten, or IPv6 on one side)";
-      evidence.push(`${p.pair.votes} of ${smaller} packets have the same identity on both sides (${what})`);
+      // A copy duplicated on one side votes too: the count is of the smaller side's packets.
+      evidence.push(`${Math.min(p.pair.votes, smaller)} of ${smaller} packets have the same identity on both sides (${what})`);
     }
     const bClientPort = p.pair.sameOrientation ? fb.clientPort : fb.serverPort;
     const bServerPort = p.pair.sameOrientation ? fb.serverPort : fb.clientPort;
