@@ -30,6 +30,7 @@ test("the demo pair opens, pairs its sessions and shows the NAT rewrite field by
 
   // The clean-nat truth: server clock +2.350 s; the estimate rests on equal minimum delays.
   await expect(page.getByTestId("clock")).toContainText(/2\.3\d+ s/);
+  await expect(page.getByTestId("clock")).toContainText(/ppm ±0\.\d/);
   await expect(page.getByTestId("findings")).toContainText(/192\.168\.1\.66/);
 
   // The HTTP download session: client side to 10.1.1.7:8080, server side 172.16.5.148:8080.

@@ -13,6 +13,9 @@ test("lost packets of lossy-wan are listed and shown red", async ({ page }) => {
   await dropFiles(page, [join(dir, "client.pcap"), join(dir, "server.pcap")]);
   await overviewReady(page);
   await expect(page.getByTestId("findings")).toContainText(/lost/i);
+  // 3.3 s of jittery delays do not pin the drift down: the clock shows how far apart the two directions' skews are.
+  await expect(page.getByTestId("clock")).toContainText(/ppm ±12\d\.\d/);
+  expect(await page.getByTestId("clock").getAttribute("title")).toMatch(/not flat enough to pin the drift down/);
 
   // Every session is on screen (a few dozen rows): the lost columns add up to the truth.
   const rows = page.getByTestId("session-row");

@@ -71,7 +71,7 @@ function summaryText(result: DiffResult): string {
   lines.push(`A: ${a.file} (${a.packets} packets)   B: ${b.file} (${b.packets} packets)`);
   const c = result.clock;
   lines.push(
-    `Clock: B = A + ${c.offsetSeconds.toFixed(6)} s, skew ${c.skewPpm.toFixed(2)} ppm (${c.source}). ${c.assumption}`,
+    `Clock: B = A + ${c.offsetSeconds.toFixed(6)} s, skew ${c.skewPpm.toFixed(2)} ppm${c.skewSpreadPpm === null ? "" : ` (±${c.skewSpreadPpm.toFixed(1)} ppm between the directions)`} (${c.source}). ${c.assumption}`,
   );
   const paired = result.sessions.filter((s) => s.sides.length === 2);
   lines.push(`Sessions: ${result.sessions.length} (${paired.length} paired, ${result.sessions.length - paired.length} on one side only)`);

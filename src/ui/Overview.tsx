@@ -99,7 +99,9 @@ export function ClockControls() {
     >
       <span data-testid="clock" title={clock?.assumption}>
         Clock B − A:{" "}
-        <strong>{clock ? `${clock.offsetSeconds.toFixed(6)} s, ${clock.skewPpm.toFixed(2)} ppm` : "—"}</strong>{" "}
+        <strong>
+          {clock ? `${clock.offsetSeconds.toFixed(6)} s, ${clock.skewPpm.toFixed(2)} ppm${clock.skewSpreadPpm === null ? "" : ` ±${clock.skewSpreadPpm.toFixed(1)}`}` : "—"}
+        </strong>{" "}
         <span className="muted">({clock?.source ?? "…"})</span>
       </span>
       <input

@@ -34,6 +34,8 @@ export interface Finding {
 export interface ClockSummary {
   offsetSeconds: number;
   skewPpm: number;
+  /** See ClockModel.skewSpreadPpm. */
+  skewSpreadPpm: number | null;
   assumption: string;
   source: "estimated" | "given";
 }

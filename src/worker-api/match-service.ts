@@ -94,8 +94,8 @@ function indexEvents(events: DiffEvent[]): Map<string, DiffEvent[]> {
 }
 
 function clockSummary(result: DiffResult): ClockSummary {
-  const { offsetSeconds, skewPpm, assumption, source } = result.clock;
-  return { offsetSeconds, skewPpm, assumption, source };
+  const { offsetSeconds, skewPpm, skewSpreadPpm, assumption, source } = result.clock;
+  return { offsetSeconds, skewPpm, skewSpreadPpm, assumption, source };
 }
 
 export class MatchService implements MatchWorkerApi {

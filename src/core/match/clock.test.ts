@@ -43,6 +43,21 @@ describe("estimateClock", () => {
     expect(clock.minDelayMs.serverToClient).toBeCloseTo(30, 6);
     expect(clock.source).toBe("estimated");
     expect(clock.referenceB).toBe(1000);
+    expect(clock.skewSpreadPpm).toBeLessThan(0.5);
+    expect(clock.assumption).not.toMatch(/pin the drift down/);
+  });
+
+  it("says how far apart the two directions' skews are, and when that is large", () => {
+    // The c2s floor tilts down by 100 ppm and the s2c floor by 140 ppm (queues draining at different
+    // rates), on a true skew of 0: alone the directions give -100 and +140 ppm.
+    const up = direction(1, 0.2, 0, 0.03, xs, (k) => jitter(k) - 100e-6 * xs[k]);
+    const down = direction(-1, 0.2, 0, 0.045, xs, (k) => jitter(k) - 140e-6 * xs[k]);
+    const clock = estimateClock(up, down, 0);
+    expect(clock.skewPpm).toBeCloseTo(20, 6);
+    expect(clock.skewSpreadPpm).toBeCloseTo(120, 6);
+    expect(clock.assumption).toMatch(/client-to-server delays give a skew of -100\.0 ppm and the server-to-client ones 140\.0 ppm: over 10\.0 s .* about ±120 ppm/);
+    expect(estimateClock(up, down, 0, { offsetSeconds: 0.2 }).skewSpreadPpm).toBeNull();
+    expect(estimateClock(up, samples([]), 0).skewSpreadPpm).toBeNull();
   });
 
   it("splits unequal minimum delays evenly and says so", () => {

@@ -120,6 +120,9 @@ export function withoutLowOutliers(samples: DelaySamples): DelaySamples {
  */
 const MAX_PLAUSIBLE_SKEW = 500e-6;
 
+/** Below this, the two directions agree on the drift as well as µs timestamps allow: not worth a remark. */
+const SPREAD_WORTH_SAYING_PPM = 5;
+
 export const EQUAL_MIN_DELAY =
   "The minimum one-way delay is assumed equal in both directions: the offset is half the difference of the two lower envelopes. Delays above each direction's minimum do not depend on this assumption.";
 
@@ -137,6 +140,7 @@ export function estimateClock(
   let skew = 0;
   let assumption = EQUAL_MIN_DELAY;
   let source: ClockModel["source"] = "estimated";
+  let skewSpreadPpm: number | null = null;
   if (given) {
     offset = given.offsetSeconds;
     skew = (given.skewPpm ?? 0) * 1e-6;
@@ -150,6 +154,9 @@ export function estimateClock(
     // Each envelope's slope measures the skew (with opposite signs); trust each by its time span.
     const spans = (up?.span ?? 0) + (down?.span ?? 0);
     if (spans > 0) skew = ((up?.span ?? 0) * (up?.slope ?? 0) - (down?.span ?? 0) * (down?.slope ?? 0)) / spans;
+    // Each direction alone gives a skew (the s2c envelope slopes by minus the skew): how far
+    // apart they are says how well the data pin the drift down, whatever the cause.
+    if (up && down && up.span > 0 && down.span > 0) skewSpreadPpm = (Math.abs(up.slope + down.slope) / 2) * 1e6;
     const implausibleSkew = Math.abs(skew) > MAX_PLAUSIBLE_SKEW ? skew : 0;
     if (implausibleSkew) skew = 0;
     if (up && down) {
@@ -165,6 +172,9 @@ export function estimateClock(
     }
     if (implausibleSkew) {
       assumption += ` The delays' lower envelopes slope by ${(implausibleSkew * 1e6).toFixed(0)} ppm, more than clocks drift (too few packets or too short a span to measure drift): no drift is assumed.`;
+    } else if (up && down && skewSpreadPpm !== null && skewSpreadPpm > SPREAD_WORTH_SAYING_PPM) {
+      const span = Math.max(up.span, down.span);
+      assumption += ` Alone, the client-to-server delays give a skew of ${(up.slope * 1e6).toFixed(1)} ppm and the server-to-client ones ${(-down.slope * 1e6).toFixed(1)} ppm: over ${span.toFixed(1)} s of matched packets the floor of the delays is not flat enough to pin the drift down better than about ±${skewSpreadPpm.toFixed(0)} ppm. Give the skew if it is known.`;
     }
   }
   const minUp = c2s.x.length ? (minimumBelow(c2s, skew) - offset) * 1e3 : null;
@@ -172,6 +182,7 @@ export function estimateClock(
   return {
     offsetSeconds: offset,
     skewPpm: skew * 1e6,
+    skewSpreadPpm,
     referenceB,
     assumption,
     source,

@@ -1,7 +1,7 @@
 // The `parallax diff --json` document (docs/diff-json.md, docs/diff-schema.json): a plain
 // JSON view of a DiffResult, with per-packet pairs only when asked for.
 
-import { RowStatus, directionName, type DiffEvent, type DiffResult, type Finding, type Rewrite } from "./types";
+import { RowStatus, directionName, type ClockModel, type DiffEvent, type DiffResult, type Finding, type Rewrite } from "./types";
 
 export interface DiffJsonPair {
   session: number;
@@ -17,14 +17,7 @@ export interface DiffJsonPair {
 export interface DiffJson {
   version: 1;
   captures: { file: string; format: string; packets: number; firstTime: number | null; lastTime: number | null }[];
-  clock: {
-    offsetSeconds: number;
-    skewPpm: number;
-    assumption: string;
-    source: "estimated" | "given";
-    referenceB: number;
-    minDelayMs: { clientToServer: number | null; serverToClient: number | null };
-  };
+  clock: Pick<ClockModel, "offsetSeconds" | "skewPpm" | "skewSpreadPpm" | "assumption" | "source" | "referenceB" | "minDelayMs">;
   reversed: boolean;
   sessions: {
     id: number;
@@ -52,6 +45,7 @@ export function diffToJson(result: DiffResult, withPackets: boolean): DiffJson {
     clock: {
       offsetSeconds: clock.offsetSeconds,
       skewPpm: clock.skewPpm,
+      skewSpreadPpm: clock.skewSpreadPpm,
       assumption: clock.assumption,
       source: clock.source,
       referenceB: clock.referenceB,

@@ -57,7 +57,8 @@ function frameSet(r: DiffResult, kind: string): Set<string> {
 // lossy-wan's skew bound is 25 ppm, not the issue's 5: over its 3.3 s the floor of the TRUE
 // one-way delays itself tilts (truth.json: the lowest c2s delays fall from 25.44 ms at 0.9 s to
 // 25.11 ms at 2.5 s, the s2c floor moves likewise), so every delay-envelope estimate of the skew
-// carries ~20 ppm of that tilt. No passive estimate from delays can do better on this run.
+// carries ~20 ppm of that tilt. No passive estimate from delays can do better on this run, and
+// the diff says so: alone, its two directions give skews 244 ppm apart (clock.skewSpreadPpm 122).
 const scenarios = [
   { name: "clean-nat", skewPpm: 5 },
   { name: "lossy-wan", skewPpm: 25 },
@@ -125,7 +126,11 @@ describe.skipIf(!haveSharedCaptures)("lab pairs against truth.json", () => {
         const [tf, tt] = first as unknown as [number, number];
         const want = (tf - tt) / 1e9 + (minOwd.c2s - minOwd.s2c) / 2e9;
         expect(Math.abs(r.clock.offsetSeconds - want) * 1e3).toBeLessThan(1);
-        expect(Math.abs(r.clock.skewPpm - Number(truth.clocks.server.skew_ppm))).toBeLessThan(skewPpm);
+        const skewError = Math.abs(r.clock.skewPpm - Number(truth.clocks.server.skew_ppm));
+        expect(skewError).toBeLessThan(skewPpm);
+        // The spread between the two directions' skews covers the error, and says so where it exceeds 5 ppm.
+        expect(skewError).toBeLessThanOrEqual(Math.max(5, r.clock.skewSpreadPpm ?? 0));
+        if (skewError > 5) expect(r.clock.assumption).toMatch(/not flat enough to pin the drift down/);
         expect(r.clock.source).toBe("estimated");
         expect(r.clock.assumption).toMatch(/equal in both directions/);
       });

@@ -83,6 +83,11 @@ export interface ClockModel {
   /** B's clock minus A's clock at tB0: tA = tB - offsetSeconds - skewPpm*1e-6*(tB - tB0). */
   offsetSeconds: number;
   skewPpm: number;
+  /**
+   * Half the difference between the skews the two directions' delay envelopes give alone:
+   * how well the data determine the drift (null when given, or without both directions).
+   */
+  skewSpreadPpm: number | null;
   /** tB0: B's first timestamp, seconds since the epoch. */
   referenceB: number;
   /** The assumption the offset rests on, in plain words. */
