@@ -259,5 +259,7 @@ export function endpointText(t: PacketTable, flow: Flow, side: "client" | "serve
   const addr = t.addresses.text[side === "client" ? flow.clientAddr : flow.serverAddr];
   if (flow.kind !== "tcp" && flow.kind !== "udp") return addr;
   const port = side === "client" ? flow.clientPort : flow.serverPort;
-  return flow.family === 6 ? `[${addr}]:${port}` : `${addr}:${port}`;
+  // Joined rather than templated: a template leaves a chain of pieces (about 88 bytes here),
+  // join one flat string (about 40), and a large diff keeps two per session.
+  return flow.family === 6 ? ["[", addr, "]:", port].join("") : [addr, port].join(":");
 }

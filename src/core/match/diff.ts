@@ -423,7 +423,8 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
   const minDelay = (d: number) => (Number.isFinite(minOwd[d]) ? minOwd[d] : 0);
 
   const texts = new Shared<string>();
-  const sessions: Session[] = plans.map((p) => buildSession(p, a, flowsA, b, flowsB, texts));
+  const lists = new Shared<string[]>();
+  const sessions: Session[] = plans.map((p) => buildSession(p, a, flowsA, b, flowsB, texts, lists));
   const events: DiffEvent[] = [];
   const [startA, endA] = range(timeA);
   const [startB, endB] = range(mappedB);
@@ -619,7 +620,12 @@ function sharedText(texts: Shared<string>, text: string): string {
   return texts.of(text, text);
 }
 
-function buildSession(p: SessionPlan, a: PacketTable, flowsA: Flow[], b: PacketTable, flowsB: Flow[], texts: Shared<string>): Session {
+/** One copy of each list of shared texts: thousands of DNS exchanges give the same evidence. */
+function sharedList(lists: Shared<string[]>, list: string[]): string[] {
+  return lists.of(list.join("\u0000"), list);
+}
+
+function buildSession(p: SessionPlan, a: PacketTable, flowsA: Flow[], b: PacketTable, flowsB: Flow[], texts: Shared<string>, lists: Shared<string[]>): Session {
   const sides: Session["sides"] = [];
   if (p.flowA >= 0) {
     const f = flowsA[p.flowA];
@@ -676,7 +682,7 @@ function buildSession(p: SessionPlan, a: PacketTable, flowsA: Flow[], b: PacketT
     protocol: protocolOf(main.kind),
     sides: compact(sides),
     confidence: Math.round(confidence * 1000) / 1000,
-    evidence: evidence.map((text) => sharedText(texts, text)),
+    evidence: sharedList(lists, evidence.map((text) => sharedText(texts, text))),
     rewrites: [],
     notes: p.notes,
     ...(p.pair?.by === "manual" ? { manual: true } : {}),
@@ -847,27 +853,6 @@ function buildRows(
   mappedB: Float64Array,
 ): AlignedRows {
   const count = pairs.length + single.length;
-  const sessionOf = new Uint32Array(count);
-  const sortTime = new Float64Array(count);
-  for (let i = 0; i < pairs.length; i++) {
-    sessionOf[i] = pairs.session[i];
-    sortTime[i] = Math.min(times.a[i], times.b[i]);
-  }
-  single.forEach((x, k) => {
-    sessionOf[pairs.length + k] = x.session;
-    sortTime[pairs.length + k] = x.capture === 0 ? timeA[x.row] : mappedB[x.row];
-  });
-  // Group by session (counting sort), then order each session's rows by time where needed.
-  const start = new Uint32Array(nSessions + 1);
-  for (let i = 0; i < count; i++) start[sessionOf[i] + 1]++;
-  for (let s = 0; s < nSessions; s++) start[s + 1] += start[s];
-  const fill = start.slice(0, nSessions);
-  const order = new Uint32Array(count);
-  for (let i = 0; i < count; i++) order[fill[sessionOf[i]]++] = i;
-  let longest = 0;
-  for (let s = 0; s < nSessions; s++) longest = Math.max(longest, start[s + 1] - start[s]);
-  const scratch = new Uint32Array(longest);
-  for (let s = 0; s < nSessions; s++) mergeRuns(order.subarray(start[s], start[s + 1]), sortTime, scratch);
   const rows: AlignedRows = {
     count,
     session: new Uint32Array(count),
@@ -876,14 +861,35 @@ function buildRows(
     frameB: new Uint32Array(count),
     status: new Uint8Array(count),
     flags: new Uint8Array(count),
-    owdMs: new Float64Array(count).fill(NaN),
-    aboveMinMs: new Float64Array(count).fill(NaN),
+    owdMs: new Float64Array(count),
+    aboveMinMs: new Float64Array(count),
     sessionRowStart: new Uint32Array(nSessions + 1),
   };
+  // Entries are the pairs, then the leftovers. Two of the result's columns serve as scratch
+  // until the last pass fills them row by row (16 bytes a row not allocated at the peak):
+  // owdMs holds each entry's sort time, frameB the entries in row order (read at k before it is written at k).
+  const sessionOf = (i: number) => (i < pairs.length ? pairs.session[i] : single[i - pairs.length].session);
+  const sortTime = rows.owdMs;
+  for (let i = 0; i < pairs.length; i++) sortTime[i] = Math.min(times.a[i], times.b[i]);
+  single.forEach((x, k) => {
+    sortTime[pairs.length + k] = x.capture === 0 ? timeA[x.row] : mappedB[x.row];
+  });
+  // Group by session (counting sort), then order each session's rows by time where needed.
+  const start = new Uint32Array(nSessions + 1);
+  for (let i = 0; i < count; i++) start[sessionOf(i) + 1]++;
+  for (let s = 0; s < nSessions; s++) start[s + 1] += start[s];
+  const fill = start.slice(0, nSessions);
+  const order = rows.frameB;
+  for (let i = 0; i < count; i++) order[fill[sessionOf(i)]++] = i;
+  let longest = 0;
+  for (let s = 0; s < nSessions; s++) longest = Math.max(longest, start[s + 1] - start[s]);
+  const scratch = new Uint32Array(longest);
+  for (let s = 0; s < nSessions; s++) mergeRuns(order.subarray(start[s], start[s + 1]), sortTime, scratch);
   for (let k = 0; k < count; k++) {
     const i = order[k];
-    rows.session[k] = sessionOf[i];
-    rows.sessionRowStart[sessionOf[i] + 1]++;
+    const session = sessionOf(i);
+    rows.session[k] = session;
+    rows.sessionRowStart[session + 1]++;
     if (i < pairs.length) {
       rows.direction[k] = pairs.direction[i];
       rows.frameA[k] = pairs.a[i] + 1;
@@ -896,9 +902,11 @@ function buildRows(
     } else {
       const x = single[i - pairs.length];
       rows.direction[k] = x.direction;
-      if (x.capture === 0) rows.frameA[k] = x.row + 1;
-      else rows.frameB[k] = x.row + 1;
+      rows.frameA[k] = x.capture === 0 ? x.row + 1 : 0;
+      rows.frameB[k] = x.capture === 1 ? x.row + 1 : 0;
       rows.status[k] = x.status;
+      rows.owdMs[k] = NaN;
+      rows.aboveMinMs[k] = NaN;
     }
   }
   for (let s = 0; s < nSessions; s++) rows.sessionRowStart[s + 1] += rows.sessionRowStart[s];

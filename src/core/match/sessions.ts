@@ -8,6 +8,13 @@ import type { FlowPair } from "./pairing";
 
 export const NO_SESSION = 0xffffffff;
 
+/**
+ * The empty list every plan starts with, one for all (the session keeps the plan's lists):
+ * most sessions never get an extra flow or a note, and 51k empty arrays cost 5 MB. Frozen,
+ * so that a push into it fails instead of landing in every session; lists grow by copy.
+ */
+const NONE = Object.freeze([]) as unknown as never[];
+
 export interface SessionPlan {
   id: number;
   /** Main flow in A and B (-1 when absent). */
@@ -90,7 +97,7 @@ export function planSessions(
   const clientEndpointsB = new Map<number, number>();
   for (const pair of pairs) {
     const id = plans.length;
-    plans.push({ id, flowA: pair.a, flowB: pair.b, pair, extraA: [], extraB: [], notes: [], towardOther: false });
+    plans.push({ id, flowA: pair.a, flowB: pair.b, pair, extraA: NONE, extraB: NONE, notes: NONE, towardOther: false });
     pairedA[pair.a] = 1;
     pairedB[pair.b] = 1;
     assignFlow(flowsA, pair.a, id, false, sessionOfA, directionOfA);
@@ -120,13 +127,15 @@ export function planSessions(
         const [mainClientAddr, mainClientPort, mainServerAddr, mainServerPort] = orientedEnds(main, capture, plan);
         if (main.kind !== flow.kind || farPort !== mainServerPort || farAddr === mainServerAddr) continue;
         paired[f] = 1;
-        (capture === 0 ? plan.extraA : plan.extraB).push(f);
+        if (capture === 0) plan.extraA = [...plan.extraA, f];
+        else plan.extraB = [...plan.extraB, f];
         assignReply(table, flows, f, id, mainClientAddr, mainClientPort, capture === 0 ? sessionOfA : sessionOfB, capture === 0 ? directionOfA : directionOfB);
         const other = table.addresses.text[farAddr];
         const asked = table.addresses.text[mainServerAddr];
-        plan.notes.push(
+        plan.notes = [
+          ...plan.notes,
           `In capture ${capture === 0 ? "A" : "B"}, replies came from ${other} while the requests went to ${asked}: a reply from a different address than the request was sent to.`,
-        );
+        ];
         return;
       }
     });
@@ -147,14 +156,14 @@ export function planSessions(
   flowsA.flows.forEach((flow, f) => {
     if (pairedA[f]) return;
     const id = plans.length;
-    plans.push({ id, flowA: f, flowB: -1, pair: null, extraA: [], extraB: [], notes: [], towardOther: serverAddrsA.has(flow.serverAddr) });
+    plans.push({ id, flowA: f, flowB: -1, pair: null, extraA: NONE, extraB: NONE, notes: NONE, towardOther: serverAddrsA.has(flow.serverAddr) });
     assignFlow(flowsA, f, id, false, sessionOfA, directionOfA);
   });
   flowsB.flows.forEach((flow, f) => {
     if (pairedB[f]) return;
     const id = plans.length;
     const toward = clientAddrsB.has(flow.clientAddr) && serverAddrsB.has(flow.serverAddr);
-    plans.push({ id, flowA: -1, flowB: f, pair: null, extraA: [], extraB: [], notes: [], towardOther: toward });
+    plans.push({ id, flowA: -1, flowB: f, pair: null, extraA: NONE, extraB: NONE, notes: NONE, towardOther: toward });
     assignFlow(flowsB, f, id, false, sessionOfB, directionOfB);
   });
   return { plans, sessionOfA, sessionOfB, directionOfA, directionOfB };
