@@ -106,6 +106,13 @@ function anyUnmatched(buckets: Buckets, session: number, direction: number, matc
   return false;
 }
 
+/** Rows of a session without a partner: each becomes a row of the result after the pairs. */
+function countUnmatched(sessionOf: Uint32Array, match: Int32Array): number {
+  let n = 0;
+  for (let row = 0; row < match.length; row++) if (match[row] === -1 && sessionOf[row] !== NO_SESSION) n++;
+  return n;
+}
+
 /**
  * Per (session, direction) bucket: 1 when some row of it is still without a partner. One pass
  * in row order, where asking each bucket in turn would read the match column out of order.
@@ -181,15 +188,18 @@ function pairsInRowOrder(pairs: PairList, rowsA: number): Uint32Array {
   return order;
 }
 
-/** Each pair's two times on A's clock: A's copy, B's copy. */
+/**
+ * Each pair's two times on A's clock: A's copy, B's copy. Sized for every row of the result
+ * (the pairs, then the leftovers): buildRows turns them into the rows' delay columns in place.
+ */
 interface PairTimes {
   a: Float64Array;
   b: Float64Array;
 }
 
 /** Read once in A's row order: the passes that follow read the times by pair, in sequence, not across the captures. */
-function timesOfPairs(pairs: PairList, inRowOrder: Uint32Array, timeA: Float64Array, mappedB: Float64Array): PairTimes {
-  const times: PairTimes = { a: new Float64Array(pairs.length), b: new Float64Array(pairs.length) };
+function timesOfPairs(pairs: PairList, inRowOrder: Uint32Array, timeA: Float64Array, mappedB: Float64Array, leftovers: number): PairTimes {
+  const times: PairTimes = { a: new Float64Array(pairs.length + leftovers), b: new Float64Array(pairs.length + leftovers) };
   for (let k = 0; k < pairs.length; k++) {
     const i = inRowOrder[k];
     times.a[i] = timeA[pairs.a[i]];
@@ -249,6 +259,8 @@ interface Alignment {
   /** bucketsWithUnmatched of each capture once aligned: where the leftovers are. */
   leftoverA: Uint8Array;
   leftoverB: Uint8Array;
+  /** Rows of both captures left without a partner in their session. */
+  leftovers: number;
   pairs: PairList;
   clock: ClockModel;
   /** Per TCP session: sequence offsets "B minus A" per direction. */
@@ -404,17 +416,18 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
   }
   const leftoverA = bucketsWithUnmatched(nSessions, plan.sessionOfA, plan.directionOfA, matchA);
   const leftoverB = bucketsWithUnmatched(nSessions, plan.sessionOfB, plan.directionOfB, matchB);
-  return { flowsA: flowsA.flows, flowsB: flowsB.flows, plans: plan.plans, bucketsA, bucketsB, timeA, mappedB, matchA, matchB, leftoverA, leftoverB, pairs, clock, seqDelta };
+  const leftovers = countUnmatched(plan.sessionOfA, matchA) + countUnmatched(plan.sessionOfB, matchB);
+  return { flowsA: flowsA.flows, flowsB: flowsB.flows, plans: plan.plans, bucketsA, bucketsB, timeA, mappedB, matchA, matchB, leftoverA, leftoverB, leftovers, pairs, clock, seqDelta };
 }
 
 export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: DiffOptions = {}): DiffResult {
   const a = withFastColumns(tableA);
   const b = withFastColumns(tableB);
-  const { flowsA, flowsB, plans, bucketsA, bucketsB, timeA, mappedB, matchA, matchB, leftoverA, leftoverB, pairs, clock, seqDelta } = alignCaptures(a, b, options);
+  const { flowsA, flowsB, plans, bucketsA, bucketsB, timeA, mappedB, matchA, matchB, leftoverA, leftoverB, leftovers, pairs, clock, seqDelta } = alignCaptures(a, b, options);
   const nSessions = plans.length;
 
   const inRowOrder = pairsInRowOrder(pairs, a.count);
-  const times = timesOfPairs(pairs, inRowOrder, timeA, mappedB);
+  const times = timesOfPairs(pairs, inRowOrder, timeA, mappedB, leftovers);
   // The minimum one-way delay per direction (over one-to-one and segmented pairs alike).
   const minOwd = [Infinity, Infinity];
   for (let i = 0; i < pairs.length; i++) {
@@ -843,6 +856,29 @@ function mergeRuns(list: Uint32Array, time: Float64Array, scratch: Uint32Array):
   if (from !== list) list.set(from);
 }
 
+/** Puts x[order[k]] and y[order[k]] at k, for every k, by following the permutation's cycles. */
+function permuteInPlace(x: Float64Array, y: Float64Array, order: Uint32Array): void {
+  const done = new Uint8Array(order.length);
+  for (let first = 0; first < order.length; first++) {
+    if (done[first]) continue;
+    const firstX = x[first];
+    const firstY = y[first];
+    let k = first;
+    for (;;) {
+      done[k] = 1;
+      const from = order[k];
+      if (from === first) {
+        x[k] = firstX;
+        y[k] = firstY;
+        break;
+      }
+      x[k] = x[from];
+      y[k] = y[from];
+      k = from;
+    }
+  }
+}
+
 function buildRows(
   pairs: PairList,
   times: PairTimes,
@@ -853,6 +889,7 @@ function buildRows(
   mappedB: Float64Array,
 ): AlignedRows {
   const count = pairs.length + single.length;
+  // The delay columns are the pair times' buffers, sized for the count (32 bytes a row not allocated at the peak).
   const rows: AlignedRows = {
     count,
     session: new Uint32Array(count),
@@ -861,18 +898,24 @@ function buildRows(
     frameB: new Uint32Array(count),
     status: new Uint8Array(count),
     flags: new Uint8Array(count),
-    owdMs: new Float64Array(count),
-    aboveMinMs: new Float64Array(count),
+    owdMs: times.a,
+    aboveMinMs: times.b,
     sessionRowStart: new Uint32Array(nSessions + 1),
   };
-  // Entries are the pairs, then the leftovers. Two of the result's columns serve as scratch
-  // until the last pass fills them row by row (16 bytes a row not allocated at the peak):
-  // owdMs holds each entry's sort time, frameB the entries in row order (read at k before it is written at k).
+  // Entries are the pairs, then the leftovers. Before the entries are put in row order, the
+  // time buffers hold each entry's sort time and one-way delay, and frameB holds the order
+  // (read at k before it is written at k).
   const sessionOf = (i: number) => (i < pairs.length ? pairs.session[i] : single[i - pairs.length].session);
-  const sortTime = rows.owdMs;
-  for (let i = 0; i < pairs.length; i++) sortTime[i] = Math.min(times.a[i], times.b[i]);
+  const sortTime = times.a;
+  const owd = times.b;
+  for (let i = 0; i < pairs.length; i++) {
+    const delay = oneWayDelay(pairs, i, times);
+    sortTime[i] = Math.min(times.a[i], times.b[i]);
+    owd[i] = delay;
+  }
   single.forEach((x, k) => {
     sortTime[pairs.length + k] = x.capture === 0 ? timeA[x.row] : mappedB[x.row];
+    owd[pairs.length + k] = NaN;
   });
   // Group by session (counting sort), then order each session's rows by time where needed.
   const start = new Uint32Array(nSessions + 1);
@@ -885,6 +928,12 @@ function buildRows(
   for (let s = 0; s < nSessions; s++) longest = Math.max(longest, start[s + 1] - start[s]);
   const scratch = new Uint32Array(longest);
   for (let s = 0; s < nSessions; s++) mergeRuns(order.subarray(start[s], start[s + 1]), sortTime, scratch);
+  for (let i = 0; i < count; i++) {
+    const delay = owd[i];
+    rows.owdMs[i] = delay * 1e3;
+    rows.aboveMinMs[i] = i < pairs.length ? (delay - minOwd[pairs.direction[i]]) * 1e3 : NaN;
+  }
+  permuteInPlace(rows.owdMs, rows.aboveMinMs, order);
   for (let k = 0; k < count; k++) {
     const i = order[k];
     const session = sessionOf(i);
@@ -896,17 +945,12 @@ function buildRows(
       rows.frameB[k] = pairs.b[i] + 1;
       rows.status[k] = pairs.duplicate[i] ? RowStatus.DUPLICATED : RowStatus.MATCHED;
       rows.flags[k] = pairs.flags[i];
-      const owd = oneWayDelay(pairs, i, times);
-      rows.owdMs[k] = owd * 1e3;
-      rows.aboveMinMs[k] = (owd - minOwd[pairs.direction[i]]) * 1e3;
     } else {
       const x = single[i - pairs.length];
       rows.direction[k] = x.direction;
       rows.frameA[k] = x.capture === 0 ? x.row + 1 : 0;
       rows.frameB[k] = x.capture === 1 ? x.row + 1 : 0;
       rows.status[k] = x.status;
-      rows.owdMs[k] = NaN;
-      rows.aboveMinMs[k] = NaN;
     }
   }
   for (let s = 0; s < nSessions; s++) rows.sessionRowStart[s + 1] += rows.sessionRowStart[s];
