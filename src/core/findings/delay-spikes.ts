@@ -12,6 +12,8 @@ const SPIKE_FLOOR_MS = 50;
 const SPIKE_OVER_MEDIAN = 5;
 /** Share of the gaps between spikes that must be equal to call them periodic. */
 const PERIODIC_SHARE = 0.8;
+/** Once for all sessions: a literal in the loop would be a new array per session. */
+const DIRECTIONS = [Direction.CLIENT_TO_SERVER, Direction.SERVER_TO_CLIENT] as const;
 
 /** The upper median of values, reordering them in place (a typed array sorts numbers without a comparator). */
 function median(values: Float64Array): number {
@@ -34,13 +36,14 @@ function period(positions: number[]): number | null {
 export function delaySpikes(result: DiffResult): Finding[] {
   const { rows, sessions } = result;
   const out: Finding[] = [];
-  // One scratch buffer, as long as the longest session, for every direction's extra delays.
+  // Scratch buffers, as long as the longest session, for every direction's extra delays (in row order, then sorted).
   let longest = 0;
   for (const s of sessions) longest = Math.max(longest, rows.sessionRowStart[s.id + 1] - rows.sessionRowStart[s.id]);
   const scratch = new Float64Array(longest);
+  const sorted = new Float64Array(longest);
   for (const s of sessions) {
     if (s.sides.length < 2) continue;
-    for (const dir of [Direction.CLIENT_TO_SERVER, Direction.SERVER_TO_CLIENT]) {
+    for (const dir of DIRECTIONS) {
       // The direction's matched packets in row order (send order), with their extra delay.
       let n = 0;
       for (let r = rows.sessionRowStart[s.id]; r < rows.sessionRowStart[s.id + 1]; r++) {
@@ -50,10 +53,13 @@ export function delaySpikes(result: DiffResult): Finding[] {
       for (let i = 0; i < n; i++) highest = Math.max(highest, scratch[i]);
       // Every spike is above the floor: most directions stop here, before the median's sort.
       if (highest < SPIKE_FLOOR_MS) continue;
-      const extra = Array.from(scratch.subarray(0, n));
-      const usual = median(scratch.subarray(0, n));
+      const extra = scratch.subarray(0, n);
+      const ordered = sorted.subarray(0, n);
+      ordered.set(extra);
+      const usual = median(ordered);
       const threshold = Math.max(SPIKE_FLOOR_MS, SPIKE_OVER_MEDIAN * usual);
-      const spikes = extra.flatMap((ms, i) => (ms >= threshold ? [i] : []));
+      const spikes: number[] = [];
+      for (let i = 0; i < n; i++) if (extra[i] >= threshold) spikes.push(i);
       if (!spikes.length) continue;
       const least = Math.min(...spikes.map((i) => extra[i]));
       const every = period(spikes);

@@ -4,9 +4,19 @@
 
 import { RowFlag, RowStatus, type DiffResult, type Finding, type Session } from "../match/types";
 
+/** Once for all sessions: a literal in the loop would be a new array per session. */
+const DIRECTIONS = [0, 1] as const;
+
 function label(s: Session): string {
   const side = s.sides[0];
   return `${s.protocol.toUpperCase()} ${side.client} → ${side.server}`;
+}
+
+/** An endpoint's text without a trailing ":port" (what /:\d+$/ strips), without a regular expression's match per session. */
+function addressOf(endpoint: string): string {
+  let k = endpoint.length;
+  while (k > 0 && endpoint.charCodeAt(k - 1) >= 48 && endpoint.charCodeAt(k - 1) <= 57) k--;
+  return k > 0 && k < endpoint.length && endpoint.charCodeAt(k - 1) === 58 ? endpoint.slice(0, k - 1) : endpoint;
 }
 
 function plural(n: number, word: string, many = `${word}s`): string {
@@ -53,7 +63,7 @@ export function buildFindings(result: DiffResult): Finding[] {
       });
       continue;
     }
-    for (const d of [0, 1]) {
+    for (const d of DIRECTIONS) {
       const lost = lostByDir[s.id * 2 + d];
       if (!lost) continue;
       const [from, to] = d === 0 ? ["client", "server"] : ["server", "client"];
@@ -109,18 +119,21 @@ export function buildFindings(result: DiffResult): Finding[] {
   }
 
   // N:1 address mapping (PAT): several client-side endpoints behind one server-side address.
-  const behind = new Map<string, Session[]>();
+  const behind = new Map<string, { sessions: Session[]; clients: Set<string> }>();
   for (const s of sessions) {
     if (s.sides.length !== 2) continue;
-    const bAddr = s.sides[1].client.replace(/:\d+$/, "");
-    const list = behind.get(bAddr);
-    if (list) list.push(s);
-    else behind.set(bAddr, [s]);
+    const bAddr = addressOf(s.sides[1].client);
+    const group = behind.get(bAddr);
+    if (group) group.sessions.push(s);
+    else behind.set(bAddr, { sessions: [s], clients: new Set() });
   }
-  for (const [addr, list] of behind) {
-    const clients = new Set(list.map((s) => s.sides[0].client.replace(/:\d+$/, "")));
+  for (const [addr, { sessions: list, clients }] of behind) {
+    for (const s of list) clients.add(addressOf(s.sides[0].client));
     if (list.length < 2 || ![...clients].some((c) => c !== addr)) continue;
-    const table = list.map((s) => `${s.sides[0].client} → ${s.sides[1].client}`).join("; ");
+    // One join over the pieces: a template per session would leave two string pieces each behind.
+    const pieces: string[] = [];
+    for (const s of list) pieces.push(pieces.length ? "; " : "", s.sides[0].client, " → ", s.sides[1].client);
+    const table = pieces.join("");
     out.push({
       severity: "info",
       code: "address-translation",
