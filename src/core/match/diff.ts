@@ -420,28 +420,115 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
   return { flowsA: flowsA.flows, flowsB: flowsB.flows, plans: plan.plans, bucketsA, bucketsB, timeA, mappedB, matchA, matchB, leftoverA, leftoverB, leftovers, pairs, clock, seqDelta };
 }
 
-export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: DiffOptions = {}): DiffResult {
-  const a = withFastColumns(tableA);
-  const b = withFastColumns(tableB);
-  const { flowsA, flowsB, plans, bucketsA, bucketsB, timeA, mappedB, matchA, matchB, leftoverA, leftoverB, leftovers, pairs, clock, seqDelta } = alignCaptures(a, b, options);
-  const nSessions = plans.length;
+/** A row of one capture without a partner in its session, and what became of it. */
+interface LeftoverRow {
+  row: number;
+  capture: 0 | 1;
+  session: number;
+  direction: number;
+  status: number;
+}
 
+/** What the events and rows need of an alignment; the rest of it (per-row times, buckets) is dropped with it. */
+interface Settled {
+  flowsA: Flow[];
+  flowsB: Flow[];
+  plans: SessionPlan[];
+  matchA: Int32Array;
+  matchB: Int32Array;
+  pairs: PairList;
+  clock: ClockModel;
+  seqDelta: Map<number, [number, number]>;
+  inRowOrder: Uint32Array;
+  times: PairTimes;
+  /** The minimum one-way delay per direction (over one-to-one and segmented pairs alike). */
+  minOwd: number[];
+  single: LeftoverRow[];
+  leftoverEvents: DiffEvent[];
+}
+
+/**
+ * The pairs' times and the leftovers, found while the alignment's per-row columns are at
+ * hand. Done before the many objects of sessions and events are made, so that those columns
+ * (about 24 bytes a packet) are garbage by then, not still held by the caller.
+ */
+function settle(a: PacketTable, b: PacketTable, al: Alignment): Settled {
+  const { plans, bucketsA, bucketsB, timeA, mappedB, matchA, matchB, leftoverA, leftoverB, pairs } = al;
   const inRowOrder = pairsInRowOrder(pairs, a.count);
-  const times = timesOfPairs(pairs, inRowOrder, timeA, mappedB, leftovers);
-  // The minimum one-way delay per direction (over one-to-one and segmented pairs alike).
+  const times = timesOfPairs(pairs, inRowOrder, timeA, mappedB, al.leftovers);
   const minOwd = [Infinity, Infinity];
   for (let i = 0; i < pairs.length; i++) {
     if (!pairs.duplicate[i]) minOwd[pairs.direction[i]] = Math.min(minOwd[pairs.direction[i]], oneWayDelay(pairs, i, times));
   }
   const minDelay = (d: number) => (Number.isFinite(minOwd[d]) ? minOwd[d] : 0);
+  const [startA, endA] = range(timeA);
+  const [startB, endB] = range(mappedB);
+  const windowOf = (capture: 0 | 1) => (capture === 0 ? [startA, endA] : [startB, endB]);
+
+  // Leftovers: sent and not received (lost), received and not sent (injected), or outside the other capture's time span.
+  const single: LeftoverRow[] = [];
+  const events: DiffEvent[] = [];
+  for (const p of plans) {
+    // Most sessions have nothing left over.
+    if (!leftoverA[p.id * 2] && !leftoverA[p.id * 2 + 1] && !leftoverB[p.id * 2] && !leftoverB[p.id * 2 + 1]) continue;
+    const isPaired = p.flowA >= 0 && p.flowB >= 0;
+    const crosses = isPaired || p.towardOther;
+    for (const d of [0, 1]) {
+      for (const capture of [0, 1] as const) {
+        const match = capture === 0 ? matchA : matchB;
+        if (!(capture === 0 ? leftoverA : leftoverB)[p.id * 2 + d]) continue;
+        const rows = bucket(capture === 0 ? bucketsA : bucketsB, p.id, d);
+        const table = capture === 0 ? a : b;
+        const senderCapture = d === Direction.CLIENT_TO_SERVER ? 0 : 1;
+        // How many times each TCP data segment had been sent before, to name retransmissions.
+        // (Sequence numbers as IdentityMap keys: above 2^30 they would be boxed as Map keys.)
+        const earlier = new Map<number, number>();
+        if (capture === senderCapture) {
+          const sentBefore = new IdentityMap(rows.length);
+          for (const row of rows) {
+            if (table.columns.protocol[row] !== 6 || table.columns.payloadLength[row] === 0) continue;
+            const seen = sentBefore.get(table.columns.seq[row]);
+            const n = seen === ABSENT ? 0 : seen;
+            sentBefore.set(table.columns.seq[row], n + 1);
+            if (n > 0) earlier.set(row, n);
+          }
+        }
+        for (const row of rows) {
+          if (match[row] !== -1) continue;
+          const t = capture === 0 ? timeA[row] : mappedB[row];
+          let status: number = RowStatus.ONE_SIDED;
+          if (crosses) {
+            const isSender = capture === senderCapture;
+            const [lo, hi] = windowOf(isSender ? (capture === 0 ? 1 : 0) : senderCapture);
+            const expected = isSender ? t + minDelay(d) : t - minDelay(d);
+            const inside = expected >= lo && expected <= hi;
+            status = !inside ? RowStatus.OUTSIDE_WINDOW : isSender ? RowStatus.LOST : RowStatus.INJECTED;
+          }
+          // Its sort time waits in the times' slot of its row in the result.
+          times.a[pairs.length + single.length] = t;
+          single.push({ row, capture, session: p.id, direction: d, status });
+          if (status === RowStatus.ONE_SIDED) continue;
+          const kind = status === RowStatus.LOST ? "lost" : status === RowStatus.INJECTED ? "injected" : "outside-window";
+          const before = status === RowStatus.LOST ? earlier.get(row) : undefined;
+          const detail = before ? `retransmission ${before} of the segment at seq ${table.columns.seq[row]}` : undefined;
+          events.push({ kind, session: p.id, direction: directionName(d), frames: [{ capture, frame: row + 1 }], ...(detail ? { detail } : {}) });
+        }
+      }
+    }
+  }
+  return { flowsA: al.flowsA, flowsB: al.flowsB, plans, matchA, matchB, pairs, clock: al.clock, seqDelta: al.seqDelta, inRowOrder, times, minOwd, single, leftoverEvents: events };
+}
+
+export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: DiffOptions = {}): DiffResult {
+  const a = withFastColumns(tableA);
+  const b = withFastColumns(tableB);
+  const { flowsA, flowsB, plans, matchA, matchB, pairs, clock, seqDelta, inRowOrder, times, minOwd, single, leftoverEvents } = settle(a, b, alignCaptures(a, b, options));
+  const nSessions = plans.length;
 
   const texts = new Shared<string>();
   const lists = new Shared<string[]>();
   const sessions: Session[] = plans.map((p) => buildSession(p, a, flowsA, b, flowsB, texts, lists));
   const events: DiffEvent[] = [];
-  const [startA, endA] = range(timeA);
-  const [startB, endB] = range(mappedB);
-  const windowOf = (capture: 0 | 1) => (capture === 0 ? [startA, endA] : [startB, endB]);
 
   // Rewrites and per-packet modifications over one-to-one pairs.
   // One tally slot per session direction: session * 2 + direction.
@@ -524,57 +611,13 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
 
   markReordering(pairs, nSessions, times, sessions, events);
 
-  // Leftovers: sent and not received (lost), received and not sent (injected), or outside the other capture's time span.
-  const single: { row: number; capture: 0 | 1; session: number; direction: number; status: number }[] = [];
-  for (const p of plans) {
-    // Most sessions have nothing left over.
-    if (!leftoverA[p.id * 2] && !leftoverA[p.id * 2 + 1] && !leftoverB[p.id * 2] && !leftoverB[p.id * 2 + 1]) continue;
-    const isPaired = p.flowA >= 0 && p.flowB >= 0;
-    const crosses = isPaired || p.towardOther;
-    for (const d of [0, 1]) {
-      for (const capture of [0, 1] as const) {
-        const match = capture === 0 ? matchA : matchB;
-        if (!(capture === 0 ? leftoverA : leftoverB)[p.id * 2 + d]) continue;
-        const rows = bucket(capture === 0 ? bucketsA : bucketsB, p.id, d);
-        const table = capture === 0 ? a : b;
-        const senderCapture = d === Direction.CLIENT_TO_SERVER ? 0 : 1;
-        // How many times each TCP data segment had been sent before, to name retransmissions.
-        // (Sequence numbers as IdentityMap keys: above 2^30 they would be boxed as Map keys.)
-        const earlier = new Map<number, number>();
-        if (capture === senderCapture) {
-          const sentBefore = new IdentityMap(rows.length);
-          for (const row of rows) {
-            if (table.columns.protocol[row] !== 6 || table.columns.payloadLength[row] === 0) continue;
-            const seen = sentBefore.get(table.columns.seq[row]);
-            const n = seen === ABSENT ? 0 : seen;
-            sentBefore.set(table.columns.seq[row], n + 1);
-            if (n > 0) earlier.set(row, n);
-          }
-        }
-        for (const row of rows) {
-          if (match[row] !== -1) continue;
-          const t = capture === 0 ? timeA[row] : mappedB[row];
-          let status: number = RowStatus.ONE_SIDED;
-          if (crosses) {
-            const isSender = capture === senderCapture;
-            const [lo, hi] = windowOf(isSender ? (capture === 0 ? 1 : 0) : senderCapture);
-            const expected = isSender ? t + minDelay(d) : t - minDelay(d);
-            const inside = expected >= lo && expected <= hi;
-            status = !inside ? RowStatus.OUTSIDE_WINDOW : isSender ? RowStatus.LOST : RowStatus.INJECTED;
-          }
-          single.push({ row, capture, session: p.id, direction: d, status });
-          if (status === RowStatus.ONE_SIDED) continue;
-          const counts = sessions[p.id].counts;
-          const kind = status === RowStatus.LOST ? "lost" : status === RowStatus.INJECTED ? "injected" : "outside-window";
-          if (status === RowStatus.LOST) counts.lost++;
-          else if (status === RowStatus.INJECTED) counts.injected++;
-          else counts.outsideWindow++;
-          const before = status === RowStatus.LOST ? earlier.get(row) : undefined;
-          const detail = before ? `retransmission ${before} of the segment at seq ${table.columns.seq[row]}` : undefined;
-          events.push({ kind, session: p.id, direction: directionName(d), frames: [{ capture, frame: row + 1 }], ...(detail ? { detail } : {}) });
-        }
-      }
-    }
+  // Leftover events come after the pairs' in each session, as they are listed.
+  for (const event of leftoverEvents) events.push(event);
+  for (const x of single) {
+    const counts = sessions[x.session].counts;
+    if (x.status === RowStatus.LOST) counts.lost++;
+    else if (x.status === RowStatus.INJECTED) counts.injected++;
+    else if (x.status === RowStatus.OUTSIDE_WINDOW) counts.outsideWindow++;
   }
 
   const sharedRewrites = new Shared<Rewrite>();
@@ -588,7 +631,7 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
     }
   }
 
-  const rows = buildRows(pairs, times, minOwd, single, nSessions, timeA, mappedB);
+  const rows = buildRows(pairs, times, minOwd, single, nSessions);
   const reversed = ttlSign < -2;
   const result: DiffResult = {
     version: 1,
@@ -883,10 +926,8 @@ function buildRows(
   pairs: PairList,
   times: PairTimes,
   minOwd: number[],
-  single: { row: number; capture: 0 | 1; session: number; direction: number; status: number }[],
+  single: LeftoverRow[],
   nSessions: number,
-  timeA: Float64Array,
-  mappedB: Float64Array,
 ): AlignedRows {
   const count = pairs.length + single.length;
   // The delay columns are the pair times' buffers, sized for the count (32 bytes a row not allocated at the peak).
@@ -913,10 +954,8 @@ function buildRows(
     sortTime[i] = Math.min(times.a[i], times.b[i]);
     owd[i] = delay;
   }
-  single.forEach((x, k) => {
-    sortTime[pairs.length + k] = x.capture === 0 ? timeA[x.row] : mappedB[x.row];
-    owd[pairs.length + k] = NaN;
-  });
+  // The leftovers' sort times are in place already (settle put them there).
+  owd.fill(NaN, pairs.length);
   // Group by session (counting sort), then order each session's rows by time where needed.
   const start = new Uint32Array(nSessions + 1);
   for (let i = 0; i < count; i++) start[sessionOf(i) + 1]++;
