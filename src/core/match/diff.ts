@@ -434,8 +434,8 @@ interface Settled {
   flowsA: Flow[];
   flowsB: Flow[];
   plans: SessionPlan[];
-  matchA: Int32Array;
-  matchB: Int32Array;
+  /** Per duplicate pair: the receiver's row of the first copy (its event names it). */
+  firstCopyOf: Map<number, number>;
   pairs: PairList;
   clock: ClockModel;
   seqDelta: Map<number, [number, number]>;
@@ -516,13 +516,19 @@ function settle(a: PacketTable, b: PacketTable, al: Alignment): Settled {
       }
     }
   }
-  return { flowsA: al.flowsA, flowsB: al.flowsB, plans, matchA, matchB, pairs, clock: al.clock, seqDelta: al.seqDelta, inRowOrder, times, minOwd, single, leftoverEvents: events };
+  const firstCopyOf = new Map<number, number>();
+  for (let i = 0; i < pairs.length; i++) {
+    if (!pairs.duplicate[i]) continue;
+    const up = pairs.direction[i] === Direction.CLIENT_TO_SERVER;
+    firstCopyOf.set(i, up ? matchB[pairs.a[i]] : matchA[pairs.b[i]]);
+  }
+  return { flowsA: al.flowsA, flowsB: al.flowsB, plans, firstCopyOf, pairs, clock: al.clock, seqDelta: al.seqDelta, inRowOrder, times, minOwd, single, leftoverEvents: events };
 }
 
 export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: DiffOptions = {}): DiffResult {
   const a = withFastColumns(tableA);
   const b = withFastColumns(tableB);
-  const { flowsA, flowsB, plans, matchA, matchB, pairs, clock, seqDelta, inRowOrder, times, minOwd, single, leftoverEvents } = settle(a, b, alignCaptures(a, b, options));
+  const { flowsA, flowsB, plans, firstCopyOf, pairs, clock, seqDelta, inRowOrder, times, minOwd, single, leftoverEvents } = settle(a, b, alignCaptures(a, b, options));
   const nSessions = plans.length;
 
   const texts = new Shared<string>();
@@ -562,7 +568,7 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
     ttlSign += Math.sign(ts.columns.ttl[s] - tr.columns.ttl[r]);
     if (pairs.duplicate[i]) {
       sessions[sid].counts.duplicated++;
-      const originalReceiver = (rCap === 0 ? matchA : matchB)[s];
+      const originalReceiver = firstCopyOf.get(i) as number;
       pairEvents.push({
         pair: i,
         event: {
@@ -609,7 +615,8 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
   for (const { event } of pairEvents.sort((x, y) => x.pair - y.pair)) events.push(event);
   for (const session of sessions) session.counts.matched = matchedOf[session.id];
 
-  markReordering(pairs, nSessions, times, sessions, events);
+  // The row order is done with: its buffer serves the reordering's grouping.
+  markReordering(pairs, nSessions, times, sessions, events, inRowOrder);
 
   // Leftover events come after the pairs' in each session, as they are listed.
   for (const event of leftoverEvents) events.push(event);
@@ -799,13 +806,13 @@ function sessionRewrites(
 }
 
 /** A packet arrived after one that was sent later: flag the late one (not the ones that overtook it). */
-function markReordering(pairs: PairList, nSessions: number, times: PairTimes, sessions: Session[], events: DiffEvent[]): void {
+function markReordering(pairs: PairList, nSessions: number, times: PairTimes, sessions: Session[], events: DiffEvent[], scratch: Uint32Array): void {
   // Pairs grouped by (session, direction) with a counting pass, each group in pair order.
   const start = new Uint32Array(nSessions * 2 + 1);
   for (let i = 0; i < pairs.length; i++) if (!pairs.duplicate[i]) start[pairs.session[i] * 2 + pairs.direction[i] + 1]++;
   for (let k = 0; k < nSessions * 2; k++) start[k + 1] += start[k];
   const fill = start.slice(0, nSessions * 2);
-  const grouped = new Uint32Array(start[nSessions * 2]);
+  const grouped = scratch.subarray(0, start[nSessions * 2]);
   for (let i = 0; i < pairs.length; i++) if (!pairs.duplicate[i]) grouped[fill[pairs.session[i] * 2 + pairs.direction[i]]++] = i;
   // Groups in the order of their first pair, as the events they raise are listed.
   const done = new Uint8Array(nSessions * 2);
