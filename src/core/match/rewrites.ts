@@ -52,19 +52,19 @@ const CHANGED = 2;
  * counted only on SYNs, in counters made on their first count.
  */
 export class RewriteTallies {
-  /** Per slot and byte field: first key counted (from * 65536 + to), -1 for none; its count. */
-  private readonly firstKey: Float64Array;
+  /** Per slot and byte field: first key counted (from * 65536 + to, under 2^32), and its count (0: none yet). */
+  private readonly firstKey: Uint32Array;
   private readonly firstCount: Uint32Array;
   private readonly others = new Map<number, Map<number, number>>();
   private readonly state: Uint8Array;
-  private readonly usualKey: Float64Array;
+  private readonly usualKey: Uint32Array;
   private readonly text = new Map<number, TextCounter>();
 
   constructor(slots: number) {
-    this.firstKey = new Float64Array(slots * BYTE_FIELDS.length).fill(-1);
+    this.firstKey = new Uint32Array(slots * BYTE_FIELDS.length);
     this.firstCount = new Uint32Array(slots * BYTE_FIELDS.length);
     this.state = new Uint8Array(slots * BYTE_FIELDS.length);
-    this.usualKey = new Float64Array(slots * BYTE_FIELDS.length);
+    this.usualKey = new Uint32Array(slots * BYTE_FIELDS.length);
   }
 
   /** `from` and `to` under 65536. */
@@ -72,11 +72,11 @@ export class RewriteTallies {
     const i = slot * BYTE_FIELDS.length + byteIndex(field);
     const key = from * 65536 + to;
     this.state[i] = UNKNOWN;
-    if (key === this.firstKey[i]) this.firstCount[i]++;
-    else if (this.firstKey[i] < 0) {
+    if (this.firstCount[i] === 0) {
       this.firstKey[i] = key;
       this.firstCount[i] = 1;
-    } else {
+    } else if (key === this.firstKey[i]) this.firstCount[i]++;
+    else {
       let more = this.others.get(i);
       if (!more) this.others.set(i, (more = new Map()));
       more.set(key, (more.get(key) ?? 0) + 1);
@@ -119,7 +119,7 @@ export class RewriteTallies {
   /** The byte counter's verdict, computed once per run of counts. */
   private verdict(i: number): number {
     if (this.state[i] !== UNKNOWN) return this.state[i];
-    if (this.firstKey[i] < 0) return (this.state[i] = UNCHANGED);
+    if (this.firstCount[i] === 0) return (this.state[i] = UNCHANGED);
     let best = this.firstKey[i];
     let bestCount = this.firstCount[i];
     let total = bestCount;
