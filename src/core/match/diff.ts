@@ -129,7 +129,6 @@ class PairList {
   b: Int32Array;
   session: Uint32Array;
   direction: Uint8Array;
-  segmented: Uint8Array;
   duplicate: Uint8Array;
   flags: Uint8Array;
   length = 0;
@@ -140,7 +139,6 @@ class PairList {
     this.b = new Int32Array(capacity);
     this.session = new Uint32Array(capacity);
     this.direction = new Uint8Array(capacity);
-    this.segmented = new Uint8Array(capacity);
     this.duplicate = new Uint8Array(capacity);
     this.flags = new Uint8Array(capacity);
   }
@@ -152,8 +150,8 @@ class PairList {
     this.b[i] = rowB;
     this.session[i] = session;
     this.direction[i] = direction;
-    this.segmented[i] = segmented ? 1 : 0;
     this.duplicate[i] = duplicate ? 1 : 0;
+    // Segmented is a flag of the row from the start: later passes only add other flags.
     this.flags[i] = segmented ? RowFlag.SEGMENTED : 0;
   }
 
@@ -168,7 +166,6 @@ class PairList {
     this.b = more(this.b);
     this.session = more(this.session);
     this.direction = more(this.direction);
-    this.segmented = more(this.segmented);
     this.duplicate = more(this.duplicate);
     this.flags = more(this.flags);
   }
@@ -331,12 +328,12 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
     const partnerOfB = new Int32Array(b.count).fill(-1);
     let ups = 0;
     for (let i = 0; i < pairs.length; i++) {
-      if (pairs.duplicate[i] || pairs.segmented[i]) continue;
+      if (pairs.duplicate[i] || (pairs.flags[i] & RowFlag.SEGMENTED) !== 0) continue;
       partnerOfB[pairs.b[i]] = pairs.a[i];
       if (pairs.direction[i] === Direction.CLIENT_TO_SERVER) ups++;
     }
     let downs = 0;
-    for (let i = 0; i < pairs.length; i++) if (!pairs.duplicate[i] && !pairs.segmented[i] && pairs.direction[i] !== Direction.CLIENT_TO_SERVER) downs++;
+    for (let i = 0; i < pairs.length; i++) if (!pairs.duplicate[i] && !(pairs.flags[i] & RowFlag.SEGMENTED) && pairs.direction[i] !== Direction.CLIENT_TO_SERVER) downs++;
     const up: DelaySamples = { x: new Float64Array(ups), y: new Float64Array(ups) };
     const down: DelaySamples = { x: new Float64Array(downs), y: new Float64Array(downs) };
     let u = 0;
@@ -541,7 +538,7 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
   const tallies = new RewriteTallies(nSessions * 2);
   for (let k = 0; k < pairs.length; k++) {
     const i = inRowOrder[k];
-    if (pairs.duplicate[i] || pairs.segmented[i]) continue;
+    if (pairs.duplicate[i] || (pairs.flags[i] & RowFlag.SEGMENTED) !== 0) continue;
     const slot = pairs.session[i] * 2 + pairs.direction[i];
     if (pairs.direction[i] === Direction.CLIENT_TO_SERVER) tallyRewrites(tallies, slot, a, pairs.a[i], b, pairs.b[i]);
     else tallyRewrites(tallies, slot, b, pairs.b[i], a, pairs.a[i]);
@@ -586,7 +583,7 @@ export function diffCaptures(tableA: PacketTable, tableB: PacketTable, options: 
       continue;
     }
     matchedOf[sid]++;
-    if (pairs.segmented[i]) continue;
+    if (pairs.flags[i] & RowFlag.SEGMENTED) continue;
     const upOffset = seqOffsets[sid * 2];
     const downOffset = seqOffsets[sid * 2 + 1];
     const seqOff = d === 0 ? upOffset : -downOffset >>> 0;
