@@ -934,7 +934,8 @@ function buildRows(
   nSessions: number,
 ): AlignedRows {
   const count = pairs.length + single.length;
-  // The delay columns are the pair times' buffers, sized for the count (32 bytes a row not allocated at the peak).
+  // The delay columns are the pair times' buffers, sized for the count, and the sort below
+  // works in them and in frameB: 32 bytes a row of new columns and scratch not allocated at the peak.
   const rows: AlignedRows = {
     count,
     session: new Uint32Array(count),
