@@ -108,9 +108,15 @@ describe("matcher recovers a randomly derived capture", () => {
         expect(lostGot.sort()).toEqual(lostWant.sort());
         expect(r.events.filter((e) => e.kind === "injected" || e.kind === "modified" || e.kind === "outside-window")).toEqual([]);
 
-        const dupWant = pair.sent.filter((p) => p.received.length > 1).map((p) => frameOf(p.direction === 0 ? 1 : 0, p.received[1]));
-        const dupGot = r.events.filter((e) => e.kind === "duplicated").map((e) => e.frames[2].frame);
-        expect(dupGot.sort((x, y) => x - y)).toEqual(dupWant.sort((x, y) => x - y));
+        // Each duplicate names the sender's frame, the first copy received and the extra copy.
+        const dupWant = pair.sent
+          .filter((p) => p.received.length > 1)
+          .map((p) => {
+            const receiver = p.direction === 0 ? 1 : 0;
+            return [frameOf(senderCapture(p.direction), p.sender), frameOf(receiver, p.received[0]), frameOf(receiver, p.received[1])].join(" ");
+          });
+        const dupGot = r.events.filter((e) => e.kind === "duplicated").map((e) => e.frames.map((f) => f.frame).join(" "));
+        expect(dupGot.sort()).toEqual(dupWant.sort());
 
         const firstB = Math.min(...pair.framesB.map((f) => f.time));
         const trueFirstB = (firstB - sc.offset) / (1 + sc.skewPpm * 1e-6);

@@ -517,7 +517,8 @@ function settle(a: PacketTable, b: PacketTable, al: Alignment): Settled {
   for (let i = 0; i < pairs.length; i++) {
     if (!pairs.duplicate[i]) continue;
     const up = pairs.direction[i] === Direction.CLIENT_TO_SERVER;
-    firstCopyOf.set(i, up ? matchB[pairs.a[i]] : matchA[pairs.b[i]]);
+    // The sender's row keeps its first partner: the duplicate points back at it, not the reverse.
+    firstCopyOf.set(i, up ? matchA[pairs.a[i]] : matchB[pairs.b[i]]);
   }
   return { flowsA: al.flowsA, flowsB: al.flowsB, plans, firstCopyOf, pairs, clock: al.clock, seqDelta: al.seqDelta, inRowOrder, times, minOwd, single, leftoverEvents: events };
 }

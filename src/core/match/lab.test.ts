@@ -31,7 +31,7 @@ interface Truth {
   lost: { c2s: { client_frame: number | null }[]; s2c: { server_frame: number | null }[] };
   events: {
     injected: { client_frame: number }[];
-    duplicated: { server_frames: number[] }[];
+    duplicated: { dir: "c2s" | "s2c"; client_frames: number[]; server_frames: number[] }[];
     modified: { received_frames: { point: string; frames: number[] } }[];
     router_originated: { server_frames: number[] }[];
   };
@@ -104,6 +104,10 @@ describe.skipIf(!haveSharedCaptures)("lab pairs against truth.json", () => {
         const dup = frameSet(r, "duplicated");
         for (const d of truth.events.duplicated) expect(d.server_frames.some((f) => dup.has(`1:${f}`))).toBe(true);
         expect(r.events.filter((e) => e.kind === "duplicated")).toHaveLength(truth.events.duplicated.length);
+        // c2s duplicates: the client's frame, then the server's first and extra copies.
+        const c2sDup = truth.events.duplicated.filter((d) => d.dir === "c2s").map((d) => [`0:${d.client_frames[0]}`, ...d.server_frames.map((f) => `1:${f}`)]);
+        const gotDup = r.events.filter((e) => e.kind === "duplicated" && e.direction === "client-to-server").map((e) => e.frames.map((f) => `${f.capture}:${f.frame}`));
+        expect(gotDup).toEqual(c2sDup);
         const mod = frameSet(r, "modified");
         for (const m of truth.events.modified) {
           const cap = m.received_frames.point === "client" ? 0 : 1;
