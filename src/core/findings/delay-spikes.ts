@@ -4,7 +4,7 @@
 // added on the path, not in either host: a host that waits before sending shows it in its
 // own capture, not here.
 
-import { Direction, RowStatus, type DiffResult, type Finding } from "../match/types";
+import { Direction, DIRECTIONS, RowStatus, type DiffResult, type Finding } from "../match/types";
 
 /** Below this, extra delay is ordinary jitter or queueing. */
 const SPIKE_FLOOR_MS = 50;
@@ -12,8 +12,6 @@ const SPIKE_FLOOR_MS = 50;
 const SPIKE_OVER_MEDIAN = 5;
 /** Share of the gaps between spikes that must be equal to call them periodic. */
 const PERIODIC_SHARE = 0.8;
-/** Once for all sessions: a literal in the loop would be a new array per session. */
-const DIRECTIONS = [Direction.CLIENT_TO_SERVER, Direction.SERVER_TO_CLIENT] as const;
 
 /** The upper median of values, reordering them in place (a typed array sorts numbers without a comparator). */
 function median(values: Float64Array): number {

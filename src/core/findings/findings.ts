@@ -2,10 +2,7 @@
 // reading the two captures side by side (where packets were lost, what the NAT did,
 // where the time goes, what arrived but was never answered).
 
-import { RowFlag, RowStatus, type DiffResult, type Finding, type Session } from "../match/types";
-
-/** Once for all sessions: a literal in the loop would be a new array per session. */
-const DIRECTIONS = [0, 1] as const;
+import { DIRECTIONS, RowFlag, RowStatus, type DiffResult, type Finding, type Session } from "../match/types";
 
 function label(s: Session): string {
   const side = s.sides[0];

@@ -3,7 +3,7 @@
 // duplicated, reordered, modified, outside the other capture's window).
 
 import { buildFlowTable, endpointText, type Flow, type FlowTable } from "../flows/flow-table";
-import type { PacketTable } from "../model/packet-table";
+import { relativeSeconds, type PacketTable } from "../model/packet-table";
 import { buildFindings } from "../findings/findings";
 import { delaySpikes } from "../findings/delay-spikes";
 import { routerWithdrawals } from "../findings/router-withdrawal";
@@ -15,6 +15,7 @@ import { comparePair, RewriteTallies, tallyRewrites } from "./rewrites";
 import { NO_SESSION, planSessions, type SessionPlan } from "./sessions";
 import {
   Direction,
+  DIRECTIONS,
   RowFlag,
   RowStatus,
   directionName,
@@ -41,7 +42,7 @@ function firstSecond(a: PacketTable, b: PacketTable): number {
 
 function relativeTimes(t: PacketTable, origin: number): Float64Array {
   const out = new Float64Array(t.count);
-  for (let i = 0; i < t.count; i++) out[i] = t.columns.tsSec[i] - origin + t.columns.tsNsec[i] * 1e-9;
+  for (let i = 0; i < t.count; i++) out[i] = relativeSeconds(t, i, origin);
   return out;
 }
 
@@ -106,21 +107,20 @@ function anyUnmatched(buckets: Buckets, session: number, direction: number, matc
   return false;
 }
 
-/** Rows of a session without a partner: each becomes a row of the result after the pairs. */
-function countUnmatched(sessionOf: Uint32Array, match: Int32Array): number {
-  let n = 0;
-  for (let row = 0; row < match.length; row++) if (match[row] === -1 && sessionOf[row] !== NO_SESSION) n++;
-  return n;
-}
-
 /**
- * Per (session, direction) bucket: 1 when some row of it is still without a partner. One pass
- * in row order, where asking each bucket in turn would read the match column out of order.
+ * The rows of sessions still without a partner: how many (each becomes a row of the result
+ * after the pairs), and per (session, direction) bucket 1 when it has some. One pass in row
+ * order, where asking each bucket in turn would read the match column out of order.
  */
-function bucketsWithUnmatched(sessions: number, sessionOf: Uint32Array, directionOf: Uint8Array, match: Int32Array): Uint8Array {
-  const out = new Uint8Array(sessions * 2);
-  for (let row = 0; row < match.length; row++) if (match[row] === -1 && sessionOf[row] !== NO_SESSION) out[sessionOf[row] * 2 + directionOf[row]] = 1;
-  return out;
+function unmatchedRows(sessions: number, sessionOf: Uint32Array, directionOf: Uint8Array, match: Int32Array): { buckets: Uint8Array; count: number } {
+  const buckets = new Uint8Array(sessions * 2);
+  let count = 0;
+  for (let row = 0; row < match.length; row++) {
+    if (match[row] !== -1 || sessionOf[row] === NO_SESSION) continue;
+    buckets[sessionOf[row] * 2 + directionOf[row]] = 1;
+    count++;
+  }
+  return { buckets, count };
 }
 
 /** Growable typed columns of pairs (row in A, row in B) before they become AlignedRows. */
@@ -253,7 +253,7 @@ interface Alignment {
   mappedB: Float64Array;
   matchA: Int32Array;
   matchB: Int32Array;
-  /** bucketsWithUnmatched of each capture once aligned: where the leftovers are. */
+  /** unmatchedRows' buckets of each capture once aligned: where the leftovers are. */
   leftoverA: Uint8Array;
   leftoverB: Uint8Array;
   /** Rows of both captures left without a partner in their session. */
@@ -304,7 +304,7 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
 
   // Phase 1: exact identities; then copies of an already matched identity are duplicates.
   for (const p of paired) {
-    for (const d of [0, 1]) {
+    for (const d of DIRECTIONS) {
       const { sender, receiver } = sides(p.id, d);
       const exactS = sender.table === a ? exactA : exactB;
       const exactR = receiver.table === a ? exactA : exactB;
@@ -327,13 +327,13 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
     // One sample per one-to-one pair, walked in B's row order so the samples come sorted by time.
     const partnerOfB = new Int32Array(b.count).fill(-1);
     let ups = 0;
+    let downs = 0;
     for (let i = 0; i < pairs.length; i++) {
       if (pairs.duplicate[i] || (pairs.flags[i] & RowFlag.SEGMENTED) !== 0) continue;
       partnerOfB[pairs.b[i]] = pairs.a[i];
       if (pairs.direction[i] === Direction.CLIENT_TO_SERVER) ups++;
+      else downs++;
     }
-    let downs = 0;
-    for (let i = 0; i < pairs.length; i++) if (!pairs.duplicate[i] && !(pairs.flags[i] & RowFlag.SEGMENTED) && pairs.direction[i] !== Direction.CLIENT_TO_SERVER) downs++;
     const up: DelaySamples = { x: new Float64Array(ups), y: new Float64Array(ups) };
     const down: DelaySamples = { x: new Float64Array(downs), y: new Float64Array(downs) };
     let u = 0;
@@ -364,13 +364,13 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
   // Phase 2: without IP ID, then TCP data by sequence range, then by headers (payload changed in flight).
   const looseKey = (t: PacketTable) => (row: number) => looseIdentity(t, row);
   // Each pass below matches rows of one bucket only: one look before them tells the buckets with work left.
-  const unmatchedA = bucketsWithUnmatched(nSessions, plan.sessionOfA, plan.directionOfA, matchA);
-  const unmatchedB = bucketsWithUnmatched(nSessions, plan.sessionOfB, plan.directionOfB, matchB);
+  const unmatchedA = unmatchedRows(nSessions, plan.sessionOfA, plan.directionOfA, matchA).buckets;
+  const unmatchedB = unmatchedRows(nSessions, plan.sessionOfB, plan.directionOfB, matchB).buckets;
   const seqDelta = new Map<number, [number, number]>();
   for (const p of paired) {
     const isTcp = flowsA.flows[p.flowA].kind === "tcp";
     if (!isTcp) {
-      for (const d of [0, 1]) {
+      for (const d of DIRECTIONS) {
         if (!unmatchedA[p.id * 2 + d] || !unmatchedB[p.id * 2 + d]) continue;
         const { sender, receiver } = sides(p.id, d);
         const emit = emitFor(p.id, d);
@@ -392,7 +392,7 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
     const fromIsn = (d: number) => (isnA[d] !== null && isnB[d] !== null ? ((isnB[d] as number) - (isnA[d] as number)) >>> 0 : 0);
     const delta: [number, number] = [o0 ?? fromIsn(0), o1 !== null ? -o1 >>> 0 : fromIsn(1)];
     seqDelta.set(p.id, delta);
-    for (const d of [0, 1]) {
+    for (const d of DIRECTIONS) {
       // Every pass below pairs unmatched rows with unmatched rows.
       if (!unmatchedA[p.id * 2 + d] || !unmatchedB[p.id * 2 + d]) continue;
       const { sender, receiver } = sides(p.id, d);
@@ -411,10 +411,25 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
     clock = fitClock();
     mapB();
   }
-  const leftoverA = bucketsWithUnmatched(nSessions, plan.sessionOfA, plan.directionOfA, matchA);
-  const leftoverB = bucketsWithUnmatched(nSessions, plan.sessionOfB, plan.directionOfB, matchB);
-  const leftovers = countUnmatched(plan.sessionOfA, matchA) + countUnmatched(plan.sessionOfB, matchB);
-  return { flowsA: flowsA.flows, flowsB: flowsB.flows, plans: plan.plans, bucketsA, bucketsB, timeA, mappedB, matchA, matchB, leftoverA, leftoverB, leftovers, pairs, clock, seqDelta };
+  const leftA = unmatchedRows(nSessions, plan.sessionOfA, plan.directionOfA, matchA);
+  const leftB = unmatchedRows(nSessions, plan.sessionOfB, plan.directionOfB, matchB);
+  return {
+    flowsA: flowsA.flows,
+    flowsB: flowsB.flows,
+    plans: plan.plans,
+    bucketsA,
+    bucketsB,
+    timeA,
+    mappedB,
+    matchA,
+    matchB,
+    leftoverA: leftA.buckets,
+    leftoverB: leftB.buckets,
+    leftovers: leftA.count + leftB.count,
+    pairs,
+    clock,
+    seqDelta,
+  };
 }
 
 /** A row of one capture without a partner in its session, and what became of it. */
@@ -470,7 +485,7 @@ function settle(a: PacketTable, b: PacketTable, al: Alignment): Settled {
     if (!leftoverA[p.id * 2] && !leftoverA[p.id * 2 + 1] && !leftoverB[p.id * 2] && !leftoverB[p.id * 2 + 1]) continue;
     const isPaired = p.flowA >= 0 && p.flowB >= 0;
     const crosses = isPaired || p.towardOther;
-    for (const d of [0, 1]) {
+    for (const d of DIRECTIONS) {
       for (const capture of [0, 1] as const) {
         const match = capture === 0 ? matchA : matchB;
         if (!(capture === 0 ? leftoverA : leftoverB)[p.id * 2 + d]) continue;
@@ -785,7 +800,7 @@ function sessionRewrites(
   if (fa.kind === "tcp" || fa.kind === "udp") addRewrite(out, shared, "dst-port", up, fa.serverPort, bServer.port);
   if (fa.icmpId >= 0 && fb.icmpId >= 0) addRewrite(out, shared, "icmp-id", up, fa.icmpId, fb.icmpId);
   if (fa.kind === "tcp") {
-    for (const d of [0, 1] as const) {
+    for (const d of DIRECTIONS) {
       if (delta[d] === 0) continue;
       const isnA = fa.isn[d];
       const from = isnA ?? "A's sequence numbers";
@@ -793,7 +808,7 @@ function sessionRewrites(
       addRewrite(out, shared, "isn", directionName(d), from, to);
     }
   }
-  for (const d of [0, 1] as const) {
+  for (const d of DIRECTIONS) {
     for (const field of STABLE_REWRITE_FIELDS) {
       const s = tallies.stable(p.id * 2 + d, field);
       if (s) addRewrite(out, shared, field, directionName(d), s.from, s.to);

@@ -13,6 +13,8 @@ export const Direction = {
   SERVER_TO_CLIENT: 1,
 } as const;
 export type DirectionCode = (typeof Direction)[keyof typeof Direction];
+/** Both directions, in one array for every loop over them (a literal in a per-session loop is a new array each time). */
+export const DIRECTIONS = [Direction.CLIENT_TO_SERVER, Direction.SERVER_TO_CLIENT] as const;
 export type DirectionName = "client-to-server" | "server-to-client";
 
 /** What happened to the packet(s) of one aligned row (column `status`). */
