@@ -214,7 +214,7 @@ function summary(t: PacketTable): CaptureSummary {
   let first: number | null = null;
   let last: number | null = null;
   for (let i = 0; i < t.count; i++) {
-    const v = t.columns.tsSec[i] + t.columns.tsNsec[i] * 1e-9;
+    const v = relativeSeconds(t, i, 0);
     if (first === null || v < first) first = v;
     if (last === null || v > last) last = v;
   }
