@@ -2,7 +2,7 @@
 // packets, fits the clock model, and turns what is left over into events (lost, injected,
 // duplicated, reordered, modified, outside the other capture's window).
 
-import { buildFlowTable, endpointText, type Flow, type FlowTable } from "../flows/flow-table";
+import { buildFlowTable, endpointText, NO_FLOW, type Flow, type FlowTable } from "../flows/flow-table";
 import { relativeSeconds, type PacketTable } from "../model/packet-table";
 import { buildFindings } from "../findings/findings";
 import { delaySpikes } from "../findings/delay-spikes";
@@ -12,7 +12,7 @@ import { bOnAClock, estimateClock, type DelaySamples } from "./clock";
 import { ABSENT, IdentityMap, exactIdentity, identityOf, looseIdentity, looseVotingIdentity } from "./identity";
 import { pairFlows } from "./pairing";
 import { comparePair, RewriteTallies, tallyRewrites } from "./rewrites";
-import { NO_SESSION, planSessions, type SessionPlan } from "./sessions";
+import { planSessions, type SessionPlan } from "./sessions";
 import {
   Direction,
   DIRECTIONS,
@@ -69,22 +69,38 @@ interface Buckets {
   start: Uint32Array;
 }
 
+/** Which session and direction each row of one capture is in. */
+interface RowSessions {
+  flowOfRow: Uint32Array;
+  sessionOfFlow: Uint32Array;
+  directionOf: Uint8Array;
+}
+
+/** The (session, direction) bucket of a row, or -1 for a row in no session. */
+function bucketOf({ flowOfRow, sessionOfFlow, directionOf }: RowSessions, row: number): number {
+  const f = flowOfRow[row];
+  return f === NO_FLOW ? -1 : sessionOfFlow[f] * 2 + directionOf[row];
+}
+
 /**
  * Buckets by a counting pass (rows stay in file order within a bucket), then a sort of the
  * few buckets out of time order. Files are nearly always in time order already: the fill
  * pass, in row order, notes the buckets that are not.
  */
-function bucketRows(count: number, sessions: number, sessionOf: Uint32Array, directionOf: Uint8Array, time: Float64Array): Buckets {
+function bucketRows(count: number, sessions: number, of: RowSessions, time: Float64Array): Buckets {
   const start = new Uint32Array(sessions * 2 + 1);
-  for (let row = 0; row < count; row++) if (sessionOf[row] !== NO_SESSION) start[sessionOf[row] * 2 + directionOf[row] + 1]++;
+  for (let row = 0; row < count; row++) {
+    const k = bucketOf(of, row);
+    if (k >= 0) start[k + 1]++;
+  }
   for (let k = 0; k < sessions * 2; k++) start[k + 1] += start[k];
   const fill = start.slice(0, sessions * 2);
   const rows = new Uint32Array(start[sessions * 2]);
   const lastTime = new Float64Array(sessions * 2).fill(-Infinity);
   const unsorted = new Uint8Array(sessions * 2);
   for (let row = 0; row < count; row++) {
-    if (sessionOf[row] === NO_SESSION) continue;
-    const k = sessionOf[row] * 2 + directionOf[row];
+    const k = bucketOf(of, row);
+    if (k < 0) continue;
     rows[fill[k]++] = row;
     if (!(lastTime[k] <= time[row])) unsorted[k] = 1;
     lastTime[k] = time[row];
@@ -112,12 +128,14 @@ function anyUnmatched(buckets: Buckets, session: number, direction: number, matc
  * after the pairs), and per (session, direction) bucket 1 when it has some. One pass in row
  * order, where asking each bucket in turn would read the match column out of order.
  */
-function unmatchedRows(sessions: number, sessionOf: Uint32Array, directionOf: Uint8Array, match: Int32Array): { buckets: Uint8Array; count: number } {
+function unmatchedRows(sessions: number, of: RowSessions, match: Int32Array): { buckets: Uint8Array; count: number } {
   const buckets = new Uint8Array(sessions * 2);
   let count = 0;
   for (let row = 0; row < match.length; row++) {
-    if (match[row] !== -1 || sessionOf[row] === NO_SESSION) continue;
-    buckets[sessionOf[row] * 2 + directionOf[row]] = 1;
+    if (match[row] !== -1) continue;
+    const k = bucketOf(of, row);
+    if (k < 0) continue;
+    buckets[k] = 1;
     count++;
   }
   return { buckets, count };
@@ -283,13 +301,16 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
   );
   const plan = planSessions(a, flowsA, b, flowsB, flowPairs);
   const nSessions = plan.plans.length;
-  const bucketsA = bucketRows(a.count, nSessions, plan.sessionOfA, plan.directionOfA, timeA);
-  const bucketsB = bucketRows(b.count, nSessions, plan.sessionOfB, plan.directionOfB, timeB);
+  const rowsA: RowSessions = { flowOfRow: flowsA.flowOfRow, sessionOfFlow: plan.sessionOfFlowA, directionOf: plan.directionOfA };
+  const rowsB: RowSessions = { flowOfRow: flowsB.flowOfRow, sessionOfFlow: plan.sessionOfFlowB, directionOf: plan.directionOfB };
+  const bucketsA = bucketRows(a.count, nSessions, rowsA, timeA);
+  const bucketsB = bucketRows(b.count, nSessions, rowsB, timeB);
   const matchA = new Int32Array(a.count).fill(-1);
   const matchB = new Int32Array(b.count).fill(-1);
   // Nearly every packet of the smaller capture has a partner: pairs rarely outnumber its rows.
   const pairs = new PairList(Math.max(1024, Math.min(a.count, b.count)));
-  const mappedB = new Float64Array(b.count);
+  // B's times on A's clock, once the clock is fitted after phase 1 (which reads no times).
+  let mappedB: Float64Array = new Float64Array(0);
 
   const sides = (s: number, d: number): { sender: DirectionSide; receiver: DirectionSide } => {
     const sideA: DirectionSide = { table: a, rows: bucket(bucketsA, s, d), time: timeA, match: matchA };
@@ -356,6 +377,8 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
   const referenceB = b.count ? range(timeB)[0] : 0;
   const exactPairs = pairs.length;
   let clock = fitClock();
+  // B's exact identities are not read after phase 1: the mapped times take their buffer (8 bytes a row less at the peak).
+  mappedB = exactB;
   const mapB = () => {
     for (let row = 0; row < b.count; row++) mappedB[row] = bOnAClock(clock.offsetSeconds, clock.skewPpm, referenceB, timeB[row]);
   };
@@ -364,8 +387,8 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
   // Phase 2: without IP ID, then TCP data by sequence range, then by headers (payload changed in flight).
   const looseKey = (t: PacketTable) => (row: number) => looseIdentity(t, row);
   // Each pass below matches rows of one bucket only: one look before them tells the buckets with work left.
-  const unmatchedA = unmatchedRows(nSessions, plan.sessionOfA, plan.directionOfA, matchA).buckets;
-  const unmatchedB = unmatchedRows(nSessions, plan.sessionOfB, plan.directionOfB, matchB).buckets;
+  const unmatchedA = unmatchedRows(nSessions, rowsA, matchA).buckets;
+  const unmatchedB = unmatchedRows(nSessions, rowsB, matchB).buckets;
   const seqDelta = new Map<number, [number, number]>();
   for (const p of paired) {
     const isTcp = flowsA.flows[p.flowA].kind === "tcp";
@@ -411,8 +434,8 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
     clock = fitClock();
     mapB();
   }
-  const leftA = unmatchedRows(nSessions, plan.sessionOfA, plan.directionOfA, matchA);
-  const leftB = unmatchedRows(nSessions, plan.sessionOfB, plan.directionOfB, matchB);
+  const leftA = unmatchedRows(nSessions, rowsA, matchA);
+  const leftB = unmatchedRows(nSessions, rowsB, matchB);
   return {
     flowsA: flowsA.flows,
     flowsB: flowsB.flows,

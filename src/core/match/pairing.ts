@@ -73,28 +73,25 @@ function partitionOf(key: number): number {
 function partitionRows(flows: FlowTable, key: (row: number) => number, taken: Uint8Array): PartitionedRows {
   const n = flows.flowOfRow.length;
   let count = 0;
+  const start = new Uint32Array(PARTITIONS + 1);
   for (let row = 0; row < n; row++) {
     const f = flows.flowOfRow[row];
-    if (f !== NO_FLOW && !taken[f]) count++;
-  }
-  const keyOfRow = new Float64Array(count);
-  const start = new Uint32Array(PARTITIONS + 1);
-  for (let row = 0, k = 0; row < n; row++) {
-    const f = flows.flowOfRow[row];
     if (f === NO_FLOW || taken[f]) continue;
-    keyOfRow[k] = key(row);
-    start[partitionOf(keyOfRow[k++]) + 1]++;
+    count++;
+    start[partitionOf(key(row)) + 1]++;
   }
   for (let p = 0; p < PARTITIONS; p++) start[p + 1] += start[p];
   const fill = start.slice(0, PARTITIONS);
   const flowDirections = new Uint32Array(count);
   const keys = new Float64Array(count);
-  for (let row = 0, k = 0; row < n; row++) {
+  // The key is asked again rather than kept from the counting pass: 8 bytes a row less at the diff's peak.
+  for (let row = 0; row < n; row++) {
     const f = flows.flowOfRow[row];
     if (f === NO_FLOW || taken[f]) continue;
-    const at = fill[partitionOf(keyOfRow[k])]++;
+    const identity = key(row);
+    const at = fill[partitionOf(identity)]++;
     flowDirections[at] = f * 2 + flows.directionOfRow[row];
-    keys[at] = keyOfRow[k++];
+    keys[at] = identity;
   }
   return { flowDirections, keys, start };
 }

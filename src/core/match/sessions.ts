@@ -6,8 +6,6 @@ import type { Flow, FlowTable } from "../flows/flow-table";
 import type { PacketTable } from "../model/packet-table";
 import type { FlowPair } from "./pairing";
 
-export const NO_SESSION = 0xffffffff;
-
 /**
  * The empty list every plan starts with, one for all (the session keeps the plan's lists):
  * most sessions never get an extra flow or a note, and 51k empty arrays cost 5 MB. Frozen,
@@ -31,9 +29,12 @@ export interface SessionPlan {
 
 export interface SessionAssignment {
   plans: SessionPlan[];
-  /** Per row: session id or NO_SESSION. */
-  sessionOfA: Uint32Array;
-  sessionOfB: Uint32Array;
+  /**
+   * Per flow of the capture: its session id (every flow has one). A row's session is that of
+   * its flow (FlowTable.flowOfRow): one column per row less than a session per row.
+   */
+  sessionOfFlowA: Uint32Array;
+  sessionOfFlowB: Uint32Array;
   /** Per row: 0 client-to-server, 1 server-to-client, in the session's orientation (A's flow decides). */
   directionOfA: Uint8Array;
   directionOfB: Uint8Array;
@@ -49,12 +50,12 @@ function assignFlow(
   f: number,
   session: number,
   flip: boolean,
-  sessionOf: Uint32Array,
+  sessionOfFlow: Uint32Array,
   directionOf: Uint8Array,
 ): void {
+  sessionOfFlow[f] = session;
   for (let k = flows.flowRowStart[f]; k < flows.flowRowStart[f + 1]; k++) {
     const row = flows.flowRows[k];
-    sessionOf[row] = session;
     directionOf[row] = flows.directionOfRow[row] ^ (flip ? 1 : 0);
   }
 }
@@ -67,13 +68,13 @@ function assignReply(
   session: number,
   clientAddr: number,
   clientPort: number,
-  sessionOf: Uint32Array,
+  sessionOfFlow: Uint32Array,
   directionOf: Uint8Array,
 ): void {
   const c = table.columns;
+  sessionOfFlow[f] = session;
   for (let k = flows.flowRowStart[f]; k < flows.flowRowStart[f + 1]; k++) {
     const row = flows.flowRows[k];
-    sessionOf[row] = session;
     directionOf[row] = c.dst[row] === clientAddr && c.dstPort[row] === clientPort ? 1 : 0;
   }
 }
@@ -86,8 +87,8 @@ export function planSessions(
   pairs: FlowPair[],
 ): SessionAssignment {
   const plans: SessionPlan[] = [];
-  const sessionOfA = new Uint32Array(a.count).fill(NO_SESSION);
-  const sessionOfB = new Uint32Array(b.count).fill(NO_SESSION);
+  const sessionOfFlowA = new Uint32Array(flowsA.flows.length);
+  const sessionOfFlowB = new Uint32Array(flowsB.flows.length);
   const directionOfA = new Uint8Array(a.count);
   const directionOfB = new Uint8Array(b.count);
   const pairedA = new Uint8Array(flowsA.flows.length);
@@ -100,8 +101,8 @@ export function planSessions(
     plans.push({ id, flowA: pair.a, flowB: pair.b, pair, extraA: NONE, extraB: NONE, notes: NONE, towardOther: false });
     pairedA[pair.a] = 1;
     pairedB[pair.b] = 1;
-    assignFlow(flowsA, pair.a, id, false, sessionOfA, directionOfA);
-    assignFlow(flowsB, pair.b, id, !pair.sameOrientation, sessionOfB, directionOfB);
+    assignFlow(flowsA, pair.a, id, false, sessionOfFlowA, directionOfA);
+    assignFlow(flowsB, pair.b, id, !pair.sameOrientation, sessionOfFlowB, directionOfB);
     const fa = flowsA.flows[pair.a];
     const fb = flowsB.flows[pair.b];
     clientEndpointsA.set(endpointKey(fa.clientAddr, fa.clientPort), id);
@@ -129,7 +130,7 @@ export function planSessions(
         paired[f] = 1;
         if (capture === 0) plan.extraA = [...plan.extraA, f];
         else plan.extraB = [...plan.extraB, f];
-        assignReply(table, flows, f, id, mainClientAddr, mainClientPort, capture === 0 ? sessionOfA : sessionOfB, capture === 0 ? directionOfA : directionOfB);
+        assignReply(table, flows, f, id, mainClientAddr, mainClientPort, capture === 0 ? sessionOfFlowA : sessionOfFlowB, capture === 0 ? directionOfA : directionOfB);
         const other = table.addresses.text[farAddr];
         const asked = table.addresses.text[mainServerAddr];
         plan.notes = [
@@ -157,16 +158,16 @@ export function planSessions(
     if (pairedA[f]) return;
     const id = plans.length;
     plans.push({ id, flowA: f, flowB: -1, pair: null, extraA: NONE, extraB: NONE, notes: NONE, towardOther: serverAddrsA.has(flow.serverAddr) });
-    assignFlow(flowsA, f, id, false, sessionOfA, directionOfA);
+    assignFlow(flowsA, f, id, false, sessionOfFlowA, directionOfA);
   });
   flowsB.flows.forEach((flow, f) => {
     if (pairedB[f]) return;
     const id = plans.length;
     const toward = clientAddrsB.has(flow.clientAddr) && serverAddrsB.has(flow.serverAddr);
     plans.push({ id, flowA: -1, flowB: f, pair: null, extraA: NONE, extraB: NONE, notes: NONE, towardOther: toward });
-    assignFlow(flowsB, f, id, false, sessionOfB, directionOfB);
+    assignFlow(flowsB, f, id, false, sessionOfFlowB, directionOfB);
   });
-  return { plans, sessionOfA, sessionOfB, directionOfA, directionOfB };
+  return { plans, sessionOfFlowA, sessionOfFlowB, directionOfA, directionOfB };
 }
 
 /** Client and server ends of a session's main flow in one capture, in the session's orientation. */
