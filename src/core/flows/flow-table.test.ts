@@ -36,9 +36,9 @@ describe("buildFlowTable", () => {
     expect(ft.flows).toHaveLength(3);
     expect(Array.from(ft.flowOfRow)).toEqual([0, 0, 0, 1, 1, 1, 2, 2]);
     expect(Array.from(ft.directionOfRow)).toEqual([0, 1, 0, 0, 1, 0, 1, 0]);
-    expect(ft.flows[1].isn).toEqual([5000, 7000]);
-    expect(ft.flows[2].clientBy).toBe("syn-ack");
-    expect(endpointText(t, ft.flows[2], "client")).toBe("10.0.0.3:50000");
+    expect(ft.flows.at(1).isn).toEqual([5000, 7000]);
+    expect(ft.flows.at(2).clientBy).toBe("syn-ack");
+    expect(endpointText(t, ft.flows.at(2), "client")).toBe("10.0.0.3:50000");
     expect(Array.from(ft.flowRows.subarray(ft.flowRowStart[1], ft.flowRowStart[2]))).toEqual([3, 4, 5]);
   });
 
@@ -54,7 +54,7 @@ describe("buildFlowTable", () => {
       ["10.9.9.9", "239.255.255.250", { udp: { srcPort: 50000, dstPort: 1900, payload: payloadBytes(20, 3) } }],
     ]);
     const ft = buildFlowTable(t);
-    const [web, dns, echo7, echo8, ssdp] = ft.flows;
+    const [web, dns, echo7, echo8, ssdp] = [0, 1, 2, 3, 4].map((f) => ft.flows.at(f));
     expect(web.clientBy).toBe("well-known port");
     expect(endpointText(t, web, "client")).toBe("198.51.100.9:51515");
     expect(ft.directionOfRow[0]).toBe(1);

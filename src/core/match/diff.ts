@@ -2,7 +2,7 @@
 // packets, fits the clock model, and turns what is left over into events (lost, injected,
 // duplicated, reordered, modified, outside the other capture's window).
 
-import { buildFlowTable, endpointText, NO_FLOW, type Flow, type FlowTable } from "../flows/flow-table";
+import { buildFlowTable, endpointText, NO_FLOW, type FlowList, type FlowTable } from "../flows/flow-table";
 import { relativeSeconds, type PacketTable } from "../model/packet-table";
 import { buildFindings } from "../findings/findings";
 import { delaySpikes } from "../findings/delay-spikes";
@@ -48,7 +48,7 @@ function relativeTimes(t: PacketTable, origin: number): Float64Array {
 
 function identities(t: PacketTable, flows: FlowTable, of: (t: PacketTable, row: number) => number): Float64Array {
   const out = new Float64Array(t.count);
-  for (let row = 0; row < t.count; row++) if (flows.flowOfRow[row] !== 0xffffffff) out[row] = of(t, row);
+  for (let row = 0; row < t.count; row++) if (flows.flowOfRow[row] !== NO_FLOW) out[row] = of(t, row);
   return out;
 }
 
@@ -261,8 +261,8 @@ function withFastColumns(t: PacketTable): PacketTable {
  * columns: about 25 bytes per packet of typed arrays) die with it, before the result's objects are built.
  */
 interface Alignment {
-  flowsA: Flow[];
-  flowsB: Flow[];
+  flowsA: FlowList;
+  flowsB: FlowList;
   plans: SessionPlan[];
   bucketsA: Buckets;
   bucketsB: Buckets;
@@ -391,7 +391,7 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
   const unmatchedB = unmatchedRows(nSessions, rowsB, matchB).buckets;
   const seqDelta = new Map<number, [number, number]>();
   for (const p of paired) {
-    const isTcp = flowsA.flows[p.flowA].kind === "tcp";
+    const isTcp = flowsA.flows.kind(p.flowA) === "tcp";
     if (!isTcp) {
       for (const d of DIRECTIONS) {
         if (!unmatchedA[p.id * 2 + d] || !unmatchedB[p.id * 2 + d]) continue;
@@ -409,8 +409,8 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
     const down = sides(p.id, 1);
     const o0 = sequenceOffset(up.sender, up.receiver);
     const o1 = sequenceOffset(down.sender, down.receiver);
-    const isnA = flowsA.flows[p.flowA].isn;
-    const fb = flowsB.flows[p.flowB];
+    const isnA = flowsA.flows.at(p.flowA).isn;
+    const fb = flowsB.flows.at(p.flowB);
     const isnB = p.pair && !p.pair.sameOrientation ? [fb.isn[1], fb.isn[0]] : fb.isn;
     const fromIsn = (d: number) => (isnA[d] !== null && isnB[d] !== null ? ((isnB[d] as number) - (isnA[d] as number)) >>> 0 : 0);
     const delta: [number, number] = [o0 ?? fromIsn(0), o1 !== null ? -o1 >>> 0 : fromIsn(1)];
@@ -466,8 +466,8 @@ interface LeftoverRow {
 
 /** What the events and rows need of an alignment; the rest of it (per-row times, buckets) is dropped with it. */
 interface Settled {
-  flowsA: Flow[];
-  flowsB: Flow[];
+  flowsA: FlowList;
+  flowsB: FlowList;
   plans: SessionPlan[];
   /** Per duplicate pair: the receiver's row of the first copy (its event names it). */
   firstCopyOf: Map<number, number>;
@@ -724,21 +724,21 @@ function sharedList(lists: Shared<string[]>, list: string[]): string[] {
   return lists.of(list.join("\u0000"), list);
 }
 
-function buildSession(p: SessionPlan, a: PacketTable, flowsA: Flow[], b: PacketTable, flowsB: Flow[], texts: Shared<string>, lists: Shared<string[]>): Session {
+function buildSession(p: SessionPlan, a: PacketTable, flowsA: FlowList, b: PacketTable, flowsB: FlowList, texts: Shared<string>, lists: Shared<string[]>): Session {
   const sides: Session["sides"] = [];
   if (p.flowA >= 0) {
-    const f = flowsA[p.flowA];
+    const f = flowsA.at(p.flowA);
     sides.push({
       capture: 0,
       client: endpointText(a, f, "client"),
       server: sharedText(texts, endpointText(a, f, "server")),
       flow: p.flowA,
       extraFlows: p.extraA,
-      packets: f.packets[0] + f.packets[1] + p.extraA.reduce((n, x) => n + flowsA[x].packets[0] + flowsA[x].packets[1], 0),
+      packets: f.packets[0] + f.packets[1] + p.extraA.reduce((n, x) => n + flowsA.packetCount(x), 0),
     });
   }
   if (p.flowB >= 0) {
-    const f = flowsB[p.flowB];
+    const f = flowsB.at(p.flowB);
     const flipped = p.pair !== null && !p.pair.sameOrientation;
     sides.push({
       capture: 1,
@@ -746,15 +746,15 @@ function buildSession(p: SessionPlan, a: PacketTable, flowsA: Flow[], b: PacketT
       server: sharedText(texts, endpointText(b, f, flipped ? "client" : "server")),
       flow: p.flowB,
       extraFlows: p.extraB,
-      packets: f.packets[0] + f.packets[1] + p.extraB.reduce((n, x) => n + flowsB[x].packets[0] + flowsB[x].packets[1], 0),
+      packets: f.packets[0] + f.packets[1] + p.extraB.reduce((n, x) => n + flowsB.packetCount(x), 0),
     });
   }
-  const main = p.flowA >= 0 ? flowsA[p.flowA] : flowsB[p.flowB];
+  const protocol = protocolOf(p.flowA >= 0 ? flowsA.kind(p.flowA) : flowsB.kind(p.flowB));
   const evidence: string[] = [];
   let confidence = 1;
   if (p.pair) {
-    const fa = flowsA[p.flowA];
-    const fb = flowsB[p.flowB];
+    const fa = flowsA.at(p.flowA);
+    const fb = flowsB.at(p.flowB);
     const smaller = Math.max(1, Math.min(fa.packets[0] + fa.packets[1], fb.packets[0] + fb.packets[1]));
     if (p.pair.by === "manual") evidence.push("paired by hand");
     else {
@@ -778,7 +778,7 @@ function buildSession(p: SessionPlan, a: PacketTable, flowsA: Flow[], b: PacketT
   }
   return {
     id: p.id,
-    protocol: protocolOf(main.kind),
+    protocol,
     sides: compact(sides),
     confidence: Math.round(confidence * 1000) / 1000,
     evidence: sharedList(lists, evidence.map((text) => sharedText(texts, text))),
@@ -802,15 +802,15 @@ function addRewrite(out: Rewrite[], shared: Shared<Rewrite>, field: string, dire
 function sessionRewrites(
   p: SessionPlan,
   a: PacketTable,
-  flowsA: Flow[],
+  flowsA: FlowList,
   b: PacketTable,
-  flowsB: Flow[],
+  flowsB: FlowList,
   tallies: RewriteTallies,
   delta: [number, number],
   shared: Shared<Rewrite>,
 ): Rewrite[] {
-  const fa = flowsA[p.flowA];
-  const fb = flowsB[p.flowB];
+  const fa = flowsA.at(p.flowA);
+  const fb = flowsB.at(p.flowB);
   const flipped = p.pair !== null && !p.pair.sameOrientation;
   const bClient = flipped ? { addr: fb.serverAddr, port: fb.serverPort } : { addr: fb.clientAddr, port: fb.clientPort };
   const bServer = flipped ? { addr: fb.clientAddr, port: fb.clientPort } : { addr: fb.serverAddr, port: fb.serverPort };

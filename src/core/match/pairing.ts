@@ -162,8 +162,8 @@ function assign(
   const ranked = candidates.sort((x, y) => y.same + y.opposite - (x.same + x.opposite) || x.a - y.a || x.b - y.b);
   for (const c of ranked) {
     if (takenA[c.a] || takenB[c.b] || rejected.has(`${c.a}/${c.b}`)) continue;
-    const fa = flowsA.flows[c.a];
-    const fb = flowsB.flows[c.b];
+    const fa = flowsA.flows.at(c.a);
+    const fb = flowsB.flows.at(c.b);
     if (!compatible(fa, fb)) continue;
     if (c.same + c.opposite < MIN_SHARED * Math.min(packetsOf(fa), packetsOf(fb))) continue;
     takenA[c.a] = 1;

@@ -103,8 +103,8 @@ export function planSessions(
     pairedB[pair.b] = 1;
     assignFlow(flowsA, pair.a, id, false, sessionOfFlowA, directionOfA);
     assignFlow(flowsB, pair.b, id, !pair.sameOrientation, sessionOfFlowB, directionOfB);
-    const fa = flowsA.flows[pair.a];
-    const fb = flowsB.flows[pair.b];
+    const fa = flowsA.flows.at(pair.a);
+    const fb = flowsB.flows.at(pair.b);
     clientEndpointsA.set(endpointKey(fa.clientAddr, fa.clientPort), id);
     const bClient = pair.sameOrientation ? [fb.clientAddr, fb.clientPort] : [fb.serverAddr, fb.serverPort];
     clientEndpointsB.set(endpointKey(bClient[0], bClient[1]), id);
@@ -122,7 +122,7 @@ export function planSessions(
         const id = clients.get(endpointKey(nearAddr, nearPort));
         if (id === undefined) continue;
         const plan = plans[id];
-        const main = capture === 0 ? flowsA.flows[plan.flowA] : flowsB.flows[plan.flowB];
+        const main = capture === 0 ? flowsA.flows.at(plan.flowA) : flowsB.flows.at(plan.flowB);
         const farAddr = far === "client" ? flow.clientAddr : flow.serverAddr;
         const farPort = far === "client" ? flow.clientPort : flow.serverPort;
         const [mainClientAddr, mainClientPort, mainServerAddr, mainServerPort] = orientedEnds(main, capture, plan);
@@ -149,8 +149,8 @@ export function planSessions(
   const clientAddrsB = new Set<number>();
   const serverAddrsB = new Set<number>();
   for (const pair of pairs) {
-    const fb = flowsB.flows[pair.b];
-    serverAddrsA.add(flowsA.flows[pair.a].serverAddr);
+    const fb = flowsB.flows.at(pair.b);
+    serverAddrsA.add(flowsA.flows.at(pair.a).serverAddr);
     clientAddrsB.add(pair.sameOrientation ? fb.clientAddr : fb.serverAddr);
     serverAddrsB.add(pair.sameOrientation ? fb.serverAddr : fb.clientAddr);
   }
