@@ -36,7 +36,8 @@ export function matchByIdentity(
     return;
   }
   // Most identities occur once: keep a bare row, and a queue only for repeated ones.
-  const first = new IdentityMap(receiver.rows.length);
+  const first = firstByIdentity;
+  first.clear(receiver.rows.length);
   const repeats = new Map<Identity, number[]>();
   for (const r of receiver.rows) {
     if (receiver.match[r] !== -1) continue;
@@ -69,6 +70,9 @@ export function matchByIdentity(
     emit(s, r, false);
   }
 }
+
+/** matchByIdentity's map, emptied for each call (it does not call itself). */
+const firstByIdentity = new IdentityMap(0);
 
 /** Receiver sides this small are searched directly: a hash map per tiny session costs more than it saves. */
 const SMALL = 8;

@@ -324,6 +324,7 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
   const paired = plan.plans.filter((p) => p.pair !== null);
 
   // Phase 1: exact identities; then copies of an already matched identity are duplicates.
+  const firstCopy = new IdentityMap(0);
   for (const p of paired) {
     for (const d of DIRECTIONS) {
       const { sender, receiver } = sides(p.id, d);
@@ -331,7 +332,7 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
       const exactR = receiver.table === a ? exactA : exactB;
       matchByIdentity(sender, receiver, (r) => exactS[r], (r) => exactR[r], emitFor(p.id, d));
       if (!anyUnmatched(d === Direction.CLIENT_TO_SERVER ? bucketsB : bucketsA, p.id, d, receiver.match)) continue;
-      const firstCopy = new IdentityMap(receiver.rows.length);
+      firstCopy.clear(receiver.rows.length);
       for (const r of receiver.rows) if (receiver.match[r] >= 0 && firstCopy.get(exactR[r]) === ABSENT) firstCopy.set(exactR[r], receiver.match[r]);
       for (const r of receiver.rows) {
         if (receiver.match[r] !== -1) continue;
@@ -503,6 +504,7 @@ function settle(a: PacketTable, b: PacketTable, al: Alignment): Settled {
   // Leftovers: sent and not received (lost), received and not sent (injected), or outside the other capture's time span.
   const single: LeftoverRow[] = [];
   const events: DiffEvent[] = [];
+  const sentBefore = new IdentityMap(0);
   for (const p of plans) {
     // Most sessions have nothing left over.
     if (!leftoverA[p.id * 2] && !leftoverA[p.id * 2 + 1] && !leftoverB[p.id * 2] && !leftoverB[p.id * 2 + 1]) continue;
@@ -519,7 +521,7 @@ function settle(a: PacketTable, b: PacketTable, al: Alignment): Settled {
         // (Sequence numbers as IdentityMap keys: above 2^30 they would be boxed as Map keys.)
         const earlier = new Map<number, number>();
         if (capture === senderCapture) {
-          const sentBefore = new IdentityMap(rows.length);
+          sentBefore.clear(rows.length);
           for (const row of rows) {
             if (table.columns.protocol[row] !== 6 || table.columns.payloadLength[row] === 0) continue;
             const seen = sentBefore.get(table.columns.seq[row]);

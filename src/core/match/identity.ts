@@ -138,23 +138,27 @@ const STRIDE = 3;
  * Identity -> non-negative integer, open addressing over one typed array: a JavaScript Map
  * keyed by 52-bit doubles boxes every key, which costs more than the matching itself at a
  * million rows. Each entry's key and value sit side by side so a probe touches one cache line.
+ * `clear` empties a map for reuse: the matcher fills one per session direction, thousands in a
+ * large diff, and allocating each anew was 100 MB of arrays and the collections they cause.
  */
 export class IdentityMap {
-  private slots: Int32Array;
-  private mask: number;
+  private slots = new Int32Array(0);
+  private mask = 0;
   size = 0;
 
   constructor(expected: number) {
-    let capacity = 16;
-    while (capacity < expected * 2) capacity *= 2;
-    this.slots = IdentityMap.emptySlots(capacity);
-    this.mask = capacity - 1;
+    this.clear(expected);
   }
 
-  private static emptySlots(capacity: number): Int32Array {
-    const slots = new Int32Array(capacity * STRIDE);
-    for (let i = 2; i < slots.length; i += STRIDE) slots[i] = ABSENT;
-    return slots;
+  /** Empties the map, sized for `expected` keys (its array is kept when large enough). */
+  clear(expected: number): void {
+    let capacity = 16;
+    while (capacity < expected * 2) capacity *= 2;
+    if (this.slots.length < capacity * STRIDE) this.slots = new Int32Array(capacity * STRIDE);
+    // A slot is empty when its value is ABSENT: one fill of the whole region marks them all.
+    this.slots.fill(ABSENT, 0, capacity * STRIDE);
+    this.mask = capacity - 1;
+    this.size = 0;
   }
 
   /** Offset of the key's entry, or of the empty entry where it would go. */
@@ -186,7 +190,7 @@ export class IdentityMap {
       this.slots[at] = hi;
       this.slots[at + 1] = lo;
       this.size++;
-      if (this.size * 2 > this.slots.length / STRIDE) {
+      if (this.size * 2 > this.mask + 1) {
         this.slots[at + 2] = value;
         this.rehash();
         return;
@@ -196,16 +200,15 @@ export class IdentityMap {
   }
 
   private rehash(): void {
-    const old = this.slots;
-    const capacity = (old.length / STRIDE) * 2;
-    this.slots = IdentityMap.emptySlots(capacity);
-    this.mask = capacity - 1;
+    const old = this.slots.slice(0, (this.mask + 1) * STRIDE);
+    this.clear(this.size);
     for (let k = 0; k < old.length; k += STRIDE) {
       if (old[k + 2] === ABSENT) continue;
       const at = this.slot(old[k], old[k + 1]);
       this.slots[at] = old[k];
       this.slots[at + 1] = old[k + 1];
       this.slots[at + 2] = old[k + 2];
+      this.size++;
     }
   }
 }

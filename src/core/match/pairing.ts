@@ -111,9 +111,10 @@ function vote(
   const primary: (Candidate | undefined)[] = new Array(flowsA.flows.length);
   const others: (Map<number, Candidate> | undefined)[] = new Array(flowsA.flows.length);
   const all: Candidate[] = [];
+  const owner = new IdentityMap(0);
   for (let p = 0; p < PARTITIONS; p++) {
     // Identity -> flow * 2 + direction of the first B row holding it, or AMBIGUOUS when rows of several B flows hold it.
-    const owner = new IdentityMap(inB.start[p + 1] - inB.start[p]);
+    owner.clear(inB.start[p + 1] - inB.start[p]);
     for (let k = inB.start[p]; k < inB.start[p + 1]; k++) {
       const flowDirection = inB.flowDirections[k];
       const key = inB.keys[k];
