@@ -120,10 +120,6 @@ export class FlowList {
     const isn = this.isn[f * 2 + side];
     return Number.isNaN(isn) ? null : isn;
   }
-
-  forEach(visit: (flow: Flow, f: number) => void): void {
-    for (let f = 0; f < this.length; f++) visit(this.at(f), f);
-  }
 }
 
 export interface FlowTable {

@@ -111,8 +111,11 @@ export function planSessions(
   }
 
   const fold = (table: PacketTable, flows: FlowTable, paired: Uint8Array, clients: Map<number, number>, capture: 0 | 1) => {
-    flows.flows.forEach((flow, f) => {
-      if (paired[f] || (flow.kind !== "udp" && flow.kind !== "tcp")) return;
+    // Paired flows are passed over by index: most flows are, and a flow's object is made on asking.
+    for (let f = 0; f < flows.flows.length; f++) {
+      if (paired[f]) continue;
+      const flow = flows.flows.at(f);
+      if (flow.kind !== "udp" && flow.kind !== "tcp") continue;
       for (const [near, far] of [
         ["client", "server"],
         ["server", "client"],
@@ -137,9 +140,9 @@ export function planSessions(
           ...plan.notes,
           `In capture ${capture === 0 ? "A" : "B"}, replies came from ${other} while the requests went to ${asked}: a reply from a different address than the request was sent to.`,
         ];
-        return;
+        break;
       }
-    });
+    }
   };
   fold(a, flowsA, pairedA, clientEndpointsA, 0);
   fold(b, flowsB, pairedB, clientEndpointsB, 1);
@@ -154,19 +157,21 @@ export function planSessions(
     clientAddrsB.add(pair.sameOrientation ? fb.clientAddr : fb.serverAddr);
     serverAddrsB.add(pair.sameOrientation ? fb.serverAddr : fb.clientAddr);
   }
-  flowsA.flows.forEach((flow, f) => {
-    if (pairedA[f]) return;
+  for (let f = 0; f < flowsA.flows.length; f++) {
+    if (pairedA[f]) continue;
     const id = plans.length;
-    plans.push({ id, flowA: f, flowB: -1, pair: null, extraA: NONE, extraB: NONE, notes: NONE, towardOther: serverAddrsA.has(flow.serverAddr) });
+    const towardOther = serverAddrsA.has(flowsA.flows.at(f).serverAddr);
+    plans.push({ id, flowA: f, flowB: -1, pair: null, extraA: NONE, extraB: NONE, notes: NONE, towardOther });
     assignFlow(flowsA, f, id, false, sessionOfFlowA, directionOfA);
-  });
-  flowsB.flows.forEach((flow, f) => {
-    if (pairedB[f]) return;
+  }
+  for (let f = 0; f < flowsB.flows.length; f++) {
+    if (pairedB[f]) continue;
     const id = plans.length;
-    const toward = clientAddrsB.has(flow.clientAddr) && serverAddrsB.has(flow.serverAddr);
-    plans.push({ id, flowA: -1, flowB: f, pair: null, extraA: NONE, extraB: NONE, notes: NONE, towardOther: toward });
+    const flow = flowsB.flows.at(f);
+    const towardOther = clientAddrsB.has(flow.clientAddr) && serverAddrsB.has(flow.serverAddr);
+    plans.push({ id, flowA: -1, flowB: f, pair: null, extraA: NONE, extraB: NONE, notes: NONE, towardOther });
     assignFlow(flowsB, f, id, false, sessionOfFlowB, directionOfB);
-  });
+  }
   return { plans, sessionOfFlowA, sessionOfFlowB, directionOfA, directionOfB };
 }
 
