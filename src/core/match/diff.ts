@@ -796,6 +796,8 @@ const STABLE_REWRITE_FIELDS = ["ttl", "tos", "mss", "window-scale", "tcp-options
 
 /** Appends a rewrite when from and to differ. The client's port is new in every session; the other rewrites repeat across sessions and are shared. */
 function addRewrite(out: Rewrite[], shared: Shared<Rewrite>, field: string, direction: Rewrite["direction"], from: string | number, to: string | number): void {
+  // Most fields are kept: said before any text or object is made for them.
+  if (from === to) return;
   const rewrite = { field, direction, from: String(from), to: String(to) };
   if (rewrite.from === rewrite.to) return;
   out.push(field === "src-port" ? rewrite : shared.of(`${field}\u0000${direction}\u0000${rewrite.from}\u0000${rewrite.to}`, rewrite));
