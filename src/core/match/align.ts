@@ -23,20 +23,23 @@ export interface DirectionSide {
 /** Sink for pairs (sender row, receiver row); `segmented` when not one-to-one. */
 export type PairSink = (senderRow: number, receiverRow: number, segmented: boolean) => void;
 
-/** FIFO-per-identity matching of the still unmatched rows. */
+/**
+ * FIFO-per-identity matching of the still unmatched rows. `first` is any IdentityMap, emptied
+ * here: the caller keeps one for all its calls (one per session direction and pass).
+ */
 export function matchByIdentity(
   sender: DirectionSide,
   receiver: DirectionSide,
   senderKey: (row: number) => Identity | null,
   receiverKey: (row: number) => Identity | null,
   emit: PairSink,
+  first: IdentityMap,
 ): void {
   if (receiver.rows.length <= SMALL) {
     matchFewByIdentity(sender, receiver, senderKey, receiverKey, emit);
     return;
   }
   // Most identities occur once: keep a bare row, and a queue only for repeated ones.
-  const first = firstByIdentity;
   first.clear(receiver.rows.length);
   const repeats = new Map<Identity, number[]>();
   for (const r of receiver.rows) {
@@ -70,9 +73,6 @@ export function matchByIdentity(
     emit(s, r, false);
   }
 }
-
-/** matchByIdentity's map, emptied for each call (it does not call itself). */
-const firstByIdentity = new IdentityMap(0);
 
 /** Receiver sides this small are searched directly: a hash map per tiny session costs more than it saves. */
 const SMALL = 8;

@@ -323,15 +323,17 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
   };
   const paired = plan.plans.filter((p) => p.pair !== null);
 
+  // One map serves every identity pass below, each emptying it first: thousands of maps, one per session direction, were 100 MB of arrays.
+  const identityMap = new IdentityMap(0);
   // Phase 1: exact identities; then copies of an already matched identity are duplicates.
-  const firstCopy = new IdentityMap(0);
   for (const p of paired) {
     for (const d of DIRECTIONS) {
       const { sender, receiver } = sides(p.id, d);
       const exactS = sender.table === a ? exactA : exactB;
       const exactR = receiver.table === a ? exactA : exactB;
-      matchByIdentity(sender, receiver, (r) => exactS[r], (r) => exactR[r], emitFor(p.id, d));
+      matchByIdentity(sender, receiver, (r) => exactS[r], (r) => exactR[r], emitFor(p.id, d), identityMap);
       if (!anyUnmatched(d === Direction.CLIENT_TO_SERVER ? bucketsB : bucketsA, p.id, d, receiver.match)) continue;
+      const firstCopy = identityMap;
       firstCopy.clear(receiver.rows.length);
       for (const r of receiver.rows) if (receiver.match[r] >= 0 && firstCopy.get(exactR[r]) === ABSENT) firstCopy.set(exactR[r], receiver.match[r]);
       for (const r of receiver.rows) {
@@ -398,10 +400,10 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
         if (!unmatchedA[p.id * 2 + d] || !unmatchedB[p.id * 2 + d]) continue;
         const { sender, receiver } = sides(p.id, d);
         const emit = emitFor(p.id, d);
-        matchByIdentity(sender, receiver, looseKey(sender.table), looseKey(receiver.table), emit);
+        matchByIdentity(sender, receiver, looseKey(sender.table), looseKey(receiver.table), emit, identityMap);
         const headerKey = (t: PacketTable) => (row: number) =>
           t.columns.ipId[row] === 0 ? null : identityOf([t.columns.protocol[row], t.columns.ipId[row], t.columns.srcPort[row] >> 8, t.columns.seq[row]]);
-        matchByIdentity(sender, receiver, headerKey(sender.table), headerKey(receiver.table), emit);
+        matchByIdentity(sender, receiver, headerKey(sender.table), headerKey(receiver.table), emit, identityMap);
       }
       continue;
     }
@@ -424,10 +426,10 @@ function alignCaptures(a: PacketTable, b: PacketTable, options: DiffOptions): Al
       // Offsets that carry the sender's sequence and ack numbers into the receiver's space.
       const seqOff = d === 0 ? delta[0] : -delta[1] >>> 0;
       const ackOff = d === 0 ? delta[1] : -delta[0] >>> 0;
-      matchByIdentity(sender, receiver, tcpLooseKey(sender.table, seqOff, ackOff), tcpLooseKey(receiver.table, 0, 0), emit);
+      matchByIdentity(sender, receiver, tcpLooseKey(sender.table, seqOff, ackOff), tcpLooseKey(receiver.table, 0, 0), emit, identityMap);
       // Ranges before headers: a TSO piece shares its super-segment's headers but not its length.
       matchBySequenceRange(sender, receiver, seqOff, CAUSALITY_SLACK, emit);
-      matchByIdentity(sender, receiver, tcpHeaderKey(sender.table, seqOff, ackOff), tcpHeaderKey(receiver.table, 0, 0), emit);
+      matchByIdentity(sender, receiver, tcpHeaderKey(sender.table, seqOff, ackOff), tcpHeaderKey(receiver.table, 0, 0), emit, identityMap);
     }
   }
   // Refit when the later passes added enough pairs to move the envelopes (TSO-heavy or NAT64 traffic).
@@ -728,35 +730,32 @@ function sharedList(lists: Shared<string[]>, list: string[]): string[] {
 
 function buildSession(p: SessionPlan, a: PacketTable, flowsA: FlowList, b: PacketTable, flowsB: FlowList, texts: Shared<string>, lists: Shared<string[]>): Session {
   const sides: Session["sides"] = [];
-  if (p.flowA >= 0) {
-    const f = flowsA.at(p.flowA);
+  const fa = p.flowA >= 0 ? flowsA.at(p.flowA) : null;
+  const fb = p.flowB >= 0 ? flowsB.at(p.flowB) : null;
+  if (fa) {
     sides.push({
       capture: 0,
-      client: endpointText(a, f, "client"),
-      server: sharedText(texts, endpointText(a, f, "server")),
+      client: endpointText(a, fa, "client"),
+      server: sharedText(texts, endpointText(a, fa, "server")),
       flow: p.flowA,
       extraFlows: p.extraA,
-      packets: f.packets[0] + f.packets[1] + p.extraA.reduce((n, x) => n + flowsA.packetCount(x), 0),
+      packets: fa.packets[0] + fa.packets[1] + p.extraA.reduce((n, x) => n + flowsA.packetCount(x), 0),
     });
   }
-  if (p.flowB >= 0) {
-    const f = flowsB.at(p.flowB);
+  if (fb) {
     const flipped = p.pair !== null && !p.pair.sameOrientation;
     sides.push({
       capture: 1,
-      client: endpointText(b, f, flipped ? "server" : "client"),
-      server: sharedText(texts, endpointText(b, f, flipped ? "client" : "server")),
+      client: endpointText(b, fb, flipped ? "server" : "client"),
+      server: sharedText(texts, endpointText(b, fb, flipped ? "client" : "server")),
       flow: p.flowB,
       extraFlows: p.extraB,
-      packets: f.packets[0] + f.packets[1] + p.extraB.reduce((n, x) => n + flowsB.packetCount(x), 0),
+      packets: fb.packets[0] + fb.packets[1] + p.extraB.reduce((n, x) => n + flowsB.packetCount(x), 0),
     });
   }
-  const protocol = protocolOf(p.flowA >= 0 ? flowsA.kind(p.flowA) : flowsB.kind(p.flowB));
   const evidence: string[] = [];
   let confidence = 1;
-  if (p.pair) {
-    const fa = flowsA.at(p.flowA);
-    const fb = flowsB.at(p.flowB);
+  if (p.pair && fa && fb) {
     const smaller = Math.max(1, Math.min(fa.packets[0] + fa.packets[1], fb.packets[0] + fb.packets[1]));
     if (p.pair.by === "manual") evidence.push("paired by hand");
     else {
@@ -780,7 +779,8 @@ function buildSession(p: SessionPlan, a: PacketTable, flowsA: FlowList, b: Packe
   }
   return {
     id: p.id,
-    protocol,
+    // Every plan has a flow on one side at least.
+    protocol: protocolOf((fa ?? fb)!.kind),
     sides: compact(sides),
     confidence: Math.round(confidence * 1000) / 1000,
     evidence: sharedList(lists, evidence.map((text) => sharedText(texts, text))),

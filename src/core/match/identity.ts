@@ -138,8 +138,9 @@ const STRIDE = 3;
  * Identity -> non-negative integer, open addressing over one typed array: a JavaScript Map
  * keyed by 52-bit doubles boxes every key, which costs more than the matching itself at a
  * million rows. Each entry's key and value sit side by side so a probe touches one cache line.
- * `clear` empties a map for reuse: the matcher fills one per session direction, thousands in a
- * large diff, and allocating each anew was 100 MB of arrays and the collections they cause.
+ * `clear` empties a map for reuse: the matcher needs one per session direction and pass,
+ * thousands in a large diff, and allocating each anew was 100 MB of arrays and the
+ * collections they cause.
  */
 export class IdentityMap {
   private slots = new Int32Array(0);
