@@ -12,7 +12,7 @@ export function createCaptureService(): CaptureWorkerApi {
     async read(jobId: number, file: File, onProgress: (p: CaptureProgress) => void): Promise<CaptureReadResult> {
       const abort = new AbortController();
       jobs.set(jobId, abort);
-      const builder = new PacketTableBuilder();
+      const builder = new PacketTableBuilder(file.size);
       // Cancelling keeps what was read, as the user asked: openCapture resolves with it.
       const summary = await openCapture(blobSource(file, file.name), builder, {
         signal: abort.signal,

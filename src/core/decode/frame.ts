@@ -4,7 +4,7 @@
 
 import type { OptionalColumns, PacketColumns, SparseFacts } from "../model/packet-table";
 import { Checksum, L3, PacketFlag } from "../model/packet-table";
-import { allocateOptional } from "../model/column-spec";
+import { allocateOptional, OPTIONAL_COLUMN_NAMES, OPTIONAL_COLUMN_TYPES } from "../model/column-spec";
 import { AddressInterner } from "./addresses";
 
 /** Tunnels inside tunnels are followed this deep; deeper nesting is left undecoded. */
@@ -26,6 +26,8 @@ export class Frame {
   /** Current chunk's columns and the row in it. */
   c: PacketColumns;
   o: OptionalColumns = noOptionalColumns();
+  /** Optional columns of earlier chunks, refilled with their "absent" value, for later chunks to reuse. */
+  private spare: OptionalColumns = noOptionalColumns();
   r = 0;
   /** Row index in the whole table (key of sparse facts). */
   row = 0;
@@ -73,6 +75,7 @@ export class Frame {
     this.dvBuffer = this.b.buffer;
     this.c = empty;
     this.o = noOptionalColumns();
+    this.spare = noOptionalColumns();
   }
 
   u16(off: number): number {
@@ -82,11 +85,26 @@ export class Frame {
     return this.dv.getUint32(this.base + off);
   }
 
-  /** Allocates the current chunk's optional column (filled with its "absent" value): callers use `f.o.x ?? f.optional("x")`. */
+  /** Gives the current chunk an optional column (filled with its "absent" value): callers use `f.o.x ?? f.optional("x")`. */
   optional<K extends keyof OptionalColumns>(name: K): NonNullable<OptionalColumns[K]> {
-    const column = allocateOptional(name, this.c.tsSec.length) as NonNullable<OptionalColumns[K]>;
+    const rows = this.c.tsSec.length;
+    const spare = this.spare[name];
+    const column = (spare !== undefined && spare.length === rows ? spare : allocateOptional(name, rows)) as NonNullable<OptionalColumns[K]>;
     this.o[name] = column;
     return column;
+  }
+
+  /** Moves on to the next chunk's (cleared) columns; the optional columns used so far are kept for it. */
+  startChunk(c: PacketColumns): void {
+    for (const name of OPTIONAL_COLUMN_NAMES) {
+      const column = this.o[name];
+      if (column === undefined) continue;
+      column.fill(OPTIONAL_COLUMN_TYPES[name].absent);
+      (this.spare as Record<string, unknown>)[name] = column;
+    }
+    this.o = noOptionalColumns();
+    this.c = c;
+    this.r = 0;
   }
 
   /**

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { ethernet, ipv4, ipv6, tcp, TcpFlags, tcpOption, bytes, udp } from "../testing/packets";
 import type { PacketRecord } from "../formats/types";
-import { fileOffset, OFFSET_CHECKPOINT_ROWS, PacketFlag, L3 } from "./packet-table";
+import { fileOffset, OFFSET_CHECKPOINT_ROWS, PacketFlag, L3, type PacketTable } from "./packet-table";
 import { PacketTableBuilder, readPacketTable } from "./packet-table-builder";
 import { memorySource } from "../formats/memory-source";
 import { writePcap } from "../formats/pcap-writer";
@@ -370,5 +370,56 @@ describe("PacketTableBuilder column narrowing", () => {
     expect(seventeen).toBeInstanceOf(Uint32Array);
     expect([eight[ORDINARY], sixteen[ORDINARY], seventeen[ORDINARY]]).toEqual([0x82, 0x102, 0x10002]);
     for (const column of [eight, sixteen, seventeen]) for (let i = 0; i < ORDINARY; i++) expect(column[i]).toBe(i % 1000 === 0 ? 1 << 2 : 0);
+  });
+});
+
+describe("PacketTableBuilder sized from the stream's size", () => {
+  const N = 40_000;
+  /** Rows from 30,000 on carry a window scale option (first seen after the columns were sized), and every 700th row was cut by a snap length. */
+  const frames = Array.from({ length: N }, (_, i) => {
+    const src = `10.0.${(i >> 8) & 255}.${i & 255}`;
+    const options = i >= 30_000 ? tcpOption.windowScale(i % 15).concat([1]) : [];
+    return ethernet(0x0800, ipv4({ src, dst: "10.9.9.9", protocol: 6, payload: tcp({ src, dst: "10.9.9.9", srcPort: 1000 + (i % 60000), dstPort: 80, seq: i * 7, flags: TcpFlags.ACK, options, payload: bytes(i % 50, i) }) }));
+  });
+  function build(streamBytes?: number) {
+    const b = new PacketTableBuilder(streamBytes);
+    b.addInterface(0, ETH);
+    frames.forEach((data, i) => b.record(record(i, data, i % 700 === 0 ? data.length + 1 : data.length)));
+    return b.finish(facts);
+  }
+  const columnsOf = (t: PacketTable) => [...Object.entries(t.columns), ...Object.entries(t.optional)] as [string, Uint8Array | Uint16Array | Uint32Array | Float64Array][];
+  /** Columns with a buffer of their own (not the one all-zero columns share). */
+  const ownColumns = (t: PacketTable) => {
+    const columns = columnsOf(t);
+    return columns.filter(([, a]) => columns.filter(([, other]) => other.buffer === a.buffer).length === 1);
+  };
+  /** Bytes of buffer behind each column beyond its own length. */
+  const slack = (t: PacketTable) => ownColumns(t).map(([name, a]) => [name, a.buffer.byteLength - a.byteLength] as const);
+  const unsized = build();
+
+  it("gives the same table whether the size is right, too small or unknown", () => {
+    // Records are 200 bytes apart from offset 24 (offsetOf): the right size is offsetOf(N).
+    const expected = columnsOf(unsized);
+    for (const streamBytes of [offsetOf(N), offsetOf(N / 8), 0]) {
+      const t = build(streamBytes);
+      // Compared in a plain loop: toEqual on 40,000-row arrays takes seconds.
+      const differing = columnsOf(t).filter(([name, a], k) => {
+        const b = expected[k][1];
+        return name !== expected[k][0] || a.constructor !== b.constructor || a.length !== b.length || a.some((v, i) => v !== b[i]);
+      });
+      expect(differing.map(([name]) => name)).toEqual([]);
+      expect(t.sparse).toEqual(unsized.sparse);
+    }
+    const c = unsized.columns;
+    expect(unsized.optional.tcpWindowScale![29_999]).toBe(255);
+    expect(unsized.optional.tcpWindowScale![30_001]).toBe(30_001 % 15);
+    expect([c.originalLength[700], c.capturedLength[700] + 1, c.originalLength[701], c.capturedLength[701]]).toEqual([c.capturedLength[700] + 1, c.originalLength[700], c.capturedLength[701], c.originalLength[701]]);
+  });
+
+  it("leaves no unused rows when the size was unknown or overstated, and at most 1/16 of a column when it was right", () => {
+    for (const t of [unsized, build(offsetOf(N) * 3)]) for (const [name, bytes] of slack(t)) expect(bytes, name).toBe(0);
+    const sized = build(offsetOf(N));
+    expect(Math.max(...slack(sized).map(([, bytes]) => bytes))).toBeGreaterThan(0);
+    for (const [name, a] of ownColumns(sized)) expect(a.buffer.byteLength, name).toBeLessThanOrEqual(Math.ceil(a.byteLength * (1 + 1 / 16)));
   });
 });
