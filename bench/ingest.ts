@@ -151,7 +151,7 @@ async function main(): Promise<void> {
       makeTraffic(GENERATED, 1024);
     }
   }
-  const widths = [44, 10, 9, 9, 12, 14, 9, 13, 13];
+  const widths = [48, 10, 9, 9, 12, 14, 9, 13, 13];
   for (const file of files) {
     const size = statSync(file).size;
     const child = (mode: string): Measure => {
@@ -159,7 +159,10 @@ async function main(): Promise<void> {
       if (run.status !== 0) throw new Error(run.stderr);
       return JSON.parse(run.stdout.trim().split("\n").pop()!);
     };
-    const m = child("--time");
+    // A sub-second run is exposed to this VM's noise (other processes, slow spells): the median
+    // of three runs, each in a new process (so each pays for compiling the code as a user would).
+    const runs = [child("--time"), child("--time"), child("--time")].sort((a, b) => a.seconds - b.seconds);
+    const m = runs[1];
     const readOnly = child("--read-only");
     const memory = child("--memory");
     const total = capinfosCount(file);
@@ -189,7 +192,8 @@ async function main(): Promise<void> {
           widths,
         ),
       );
-    line("Parallax read + full decode (Node)", m.packets, m, size);
+    line("Parallax read + full decode (Node), median of 3", m.packets, m, size);
+    console.log(`  (the three runs: ${runs.map((r) => `${r.seconds.toFixed(2)} s`).join(", ")})`);
     line("  of which: bare read loop (no decode)", total, readOnly, size);
     line("tshark -T fields (6 fields)", total, tshark, size, "faster");
     line("capinfos FILE (counts only)", total, capinfos, size, "as fast");
