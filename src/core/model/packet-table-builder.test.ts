@@ -381,10 +381,10 @@ describe("PacketTableBuilder sized from the stream's size", () => {
     const options = i >= 30_000 ? tcpOption.windowScale(i % 15).concat([1]) : [];
     return ethernet(0x0800, ipv4({ src, dst: "10.9.9.9", protocol: 6, payload: tcp({ src, dst: "10.9.9.9", srcPort: 1000 + (i % 60000), dstPort: 80, seq: i * 7, flags: TcpFlags.ACK, options, payload: bytes(i % 50, i) }) }));
   });
-  function build(streamBytes?: number) {
+  function build(streamBytes?: number, offset = offsetOf) {
     const b = new PacketTableBuilder(streamBytes);
     b.addInterface(0, ETH);
-    frames.forEach((data, i) => b.record(record(i, data, i % 700 === 0 ? data.length + 1 : data.length)));
+    frames.forEach((data, i) => b.record({ ...record(i, data, i % 700 === 0 ? data.length + 1 : data.length), fileOffset: offset(i) }));
     return b.finish(facts);
   }
   const columnsOf = (t: PacketTable) => [...Object.entries(t.columns), ...Object.entries(t.optional)] as [string, Uint8Array | Uint16Array | Uint32Array | Float64Array][];
@@ -421,5 +421,15 @@ describe("PacketTableBuilder sized from the stream's size", () => {
     const sized = build(offsetOf(N));
     expect(Math.max(...slack(sized).map(([, bytes]) => bytes))).toBeGreaterThan(0);
     for (const [name, a] of ownColumns(sized)) expect(a.buffer.byteLength, name).toBeLessThanOrEqual(Math.ceil(a.byteLength * (1 + 1 / 16)));
+  });
+
+  it("shrinks the columns early, not with a copy at the end, when the first rows overstated the count", () => {
+    // The first 1024 records are 100 bytes apart, the rest 2000: the first chunk foretells about 14 times the rows.
+    const offset = (i: number) => 24 + Math.min(i, 1024) * 100 + Math.max(0, i - 1024) * 2000;
+    const t = build(offset(N), offset);
+    const slacks = slack(t).map(([, bytes]) => bytes);
+    expect(Math.max(...slacks)).toBeGreaterThan(0);
+    for (const [name, a] of ownColumns(t)) expect(a.buffer.byteLength, name).toBeLessThanOrEqual(Math.ceil(a.byteLength * (1 + 1 / 16)));
+    expect(fileOffset(t, N - 1)).toBe(offset(N - 1));
   });
 });

@@ -26,6 +26,8 @@ export class TableColumns {
   /** Rows appended so far. */
   rows = 0;
   private capacity = 0;
+  /** How far into the stream the rows so far reach. */
+  private streamOffset = 0;
   /** undefined while every row so far is 0; originalLength while it equals capturedLength. */
   private readonly columns: Record<ColumnName, ColumnArray | undefined> = columnsObject();
   private readonly optional: Record<OptionalName, ColumnArray | undefined> = { tcpMss: undefined, tcpWindowScale: undefined, tcpOptionKinds: undefined, vlan: undefined, mplsLabel: undefined };
@@ -96,14 +98,23 @@ export class TableColumns {
   }
 
   /**
-   * Makes room for `rows` rows and for as many as the stream is now expected to hold. The
-   * estimate is revised on every chunk, so the columns grow while they are still small rather
-   * than when they are full: each growth copies every row so far into new memory.
+   * Makes room for `rows` rows and for as many as the stream is now expected to hold: the rows so
+   * far and, for the bytes still to come, as many as the last chunk had per byte (so a capture
+   * whose first packets are small is not taken for one of small packets). The estimate is revised
+   * on every chunk, so the columns grow while they are still small rather than when they are
+   * full (each resize copies every row so far into new memory), and shrink while they are at
+   * most a quarter full when the first rows overstated the count.
    */
   private reserve(rows: number, streamOffset: number): void {
-    const estimate = this.streamBytes > streamOffset && streamOffset > 0 ? (rows * this.streamBytes) / streamOffset : 0;
-    if (rows <= this.capacity && estimate <= this.capacity) return;
-    const capacity = Math.max(rows, Math.ceil(estimate * ESTIMATE_HEADROOM), estimate > rows ? 0 : Math.ceil(this.capacity * GROWTH));
+    const chunkBytes = streamOffset - this.streamOffset;
+    const estimate = this.streamBytes > streamOffset && chunkBytes > 0 ? rows + ((this.streamBytes - streamOffset) * (rows - this.rows)) / chunkBytes : 0;
+    this.streamOffset = streamOffset;
+    const wanted = Math.ceil(estimate * ESTIMATE_HEADROOM);
+    if (rows > this.capacity || estimate > this.capacity) this.resize(Math.max(rows, wanted, estimate > rows ? 0 : Math.ceil(this.capacity * GROWTH)));
+    else if (rows * 4 <= this.capacity && this.capacity > wanted * (1 + MAX_SLACK)) this.resize(Math.max(rows, wanted));
+  }
+
+  private resize(capacity: number): void {
     for (const name of COLUMN_NAMES) {
       const column = this.columns[name];
       if (column !== undefined) this.columns[name] = grown(typeOf(column), 0, column, this.rows, capacity);
