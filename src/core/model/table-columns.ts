@@ -14,6 +14,13 @@ type OptionalName = keyof OptionalColumns;
 
 /** Growth when the estimate is unknown or too low (a compressed stream is larger than its file). */
 const GROWTH = 1.5;
+/**
+ * Early estimates rest on few rows: beyond this many rows (about 250 MB of columns, not touched
+ * until written), columns are made at most MAX_RESIZE_FACTOR times the rows so far at once.
+ * Smaller steps for every file cost 45 ms on the 1 GB benchmark file (five resizes).
+ */
+const UNCAPPED_ROWS = 1 << 22;
+const MAX_RESIZE_FACTOR = 64;
 /** Headroom over the estimated row count, for files whose packets grow smaller towards the end. */
 const ESTIMATE_HEADROOM = 1.03;
 /**
@@ -109,9 +116,11 @@ export class TableColumns {
     const chunkBytes = streamOffset - this.streamOffset;
     const estimate = this.streamBytes > streamOffset && chunkBytes > 0 ? rows + ((this.streamBytes - streamOffset) * (rows - this.rows)) / chunkBytes : 0;
     this.streamOffset = streamOffset;
-    const wanted = Math.ceil(estimate * ESTIMATE_HEADROOM);
-    if (rows > this.capacity || estimate > this.capacity) this.resize(Math.max(rows, wanted, estimate > rows ? 0 : Math.ceil(this.capacity * GROWTH)));
-    else if (rows * 4 <= this.capacity && this.capacity > wanted * (1 + MAX_SLACK)) this.resize(Math.max(rows, wanted));
+    const wanted = Math.min(Math.ceil(estimate * ESTIMATE_HEADROOM), Math.max(UNCAPPED_ROWS, rows * MAX_RESIZE_FACTOR));
+    let capacity = this.capacity;
+    if (rows > capacity || estimate > capacity) capacity = Math.max(rows, wanted, estimate > rows ? 0 : Math.ceil(capacity * GROWTH));
+    else if (rows * 4 <= capacity && capacity > wanted * (1 + MAX_SLACK)) capacity = Math.max(rows, wanted);
+    if (capacity !== this.capacity) this.resize(capacity);
   }
 
   private resize(capacity: number): void {
