@@ -1,12 +1,13 @@
 // The table's columns while a capture is read: each is one array as long as the rows the file
 // is expected to hold, in the narrowest type the values so far fit (NARROWABLE_COLUMNS), and
 // is filled chunk by chunk from the decoder's full-width scratch columns. The row count is
-// estimated from the stream's size and the bytes per row so far, so each value is copied once:
-// copying chunks out and concatenating them at the end touched twice the table's size in new
-// memory, and first touches of memory are what cost (~180 ms per copy of a 1 GB capture's
-// columns on a 2-core VM).
+// estimated from the stream's size and the bytes per row of the latest chunk, so each value is
+// copied once: copying chunks out and concatenating them at the end touched twice the table's
+// size in new memory, and first touches of memory are what cost (~180 ms per copy of a 1 GB
+// capture's columns on a 2-core VM).
 
 import type { OptionalColumns, PacketColumns } from "./packet-table";
+import { noOptionalColumns } from "../decode/frame";
 import { COLUMN_NAMES, COLUMN_TYPES, columnsObject, NARROWABLE_COLUMNS, narrowestType, OPTIONAL_COLUMN_NAMES, OPTIONAL_COLUMN_TYPES, type ColumnArray, type ColumnType } from "./column-spec";
 
 type ColumnName = keyof PacketColumns;
@@ -37,7 +38,7 @@ export class TableColumns {
   private streamOffset = 0;
   /** undefined while every row so far is 0; originalLength while it equals capturedLength. */
   private readonly columns: Record<ColumnName, ColumnArray | undefined> = columnsObject();
-  private readonly optional: Record<OptionalName, ColumnArray | undefined> = { tcpMss: undefined, tcpWindowScale: undefined, tcpOptionKinds: undefined, vlan: undefined, mplsLabel: undefined };
+  private readonly optional = noOptionalColumns() as Record<OptionalName, ColumnArray | undefined>;
   /** Set once some row's original length differs from its captured length. */
   private lengthsDiffer = false;
 
