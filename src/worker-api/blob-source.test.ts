@@ -1,5 +1,5 @@
 // The Blob source against the blob's own bytes: sequential slices (as the reader asks for them,
-// two ahead), jumps back and forth, reads past the end, reuse of released slices, and a blob
+// two ahead), jumps back and forth, short reads, reads past the end, reuse of released slices, and a blob
 // whose stream is not a byte stream.
 import { describe, expect, it } from "vitest";
 import { blobSource } from "./blob-source";
@@ -62,6 +62,9 @@ describe("blobSource", () => {
         [5100, 20_000],
         [0, 24],
         [2_500_000, 1_000_000],
+        [300_000, 600_000],
+        [900_000, 300_000],
+        [0, 400_000],
         [1_000_000, 3],
         [SIZE - 1, 10],
         [SIZE, 10],

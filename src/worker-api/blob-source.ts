@@ -3,11 +3,13 @@
 // slices again (a BYOB reader): in Chromium, a new ArrayBuffer per slice (Blob.slice() then
 // arrayBuffer()) read a 1 GB file in 4.3-7.0 s, mostly in first touches of the new memory;
 // a BYOB reader refilling the same memory read it in 1.2 s. A read anywhere else than where
-// the stream has got to starts a new stream there.
+// the stream has got to starts a new stream there; short reads are plain slices.
 import type { ByteSource } from "../core/formats/types";
 
 /** Released slices kept for reuse: the reader holds at most four (source-cursor.ts). */
 const SPARE_BUFFERS = 4;
+/** Reads shorter than this (a file header, one frame's bytes for the packet view) are plain slices: no stream is started for them. */
+const STREAM_MIN_BYTES = 256 * 1024;
 
 export function blobSource(blob: Blob, name: string): ByteSource {
   let reader: ReadableStreamBYOBReader | undefined;
@@ -27,6 +29,7 @@ export function blobSource(blob: Blob, name: string): ByteSource {
   async function readAt(offset: number, length: number): Promise<Uint8Array> {
     const want = Math.max(0, Math.min(length, blob.size - offset));
     if (want === 0) return new Uint8Array(0);
+    if (want < STREAM_MIN_BYTES) return new Uint8Array(await blob.slice(offset, offset + want).arrayBuffer());
     if (byteStreams && (reader === undefined || position !== offset)) {
       void reader?.cancel();
       reader = byobReader(blob.slice(offset));
