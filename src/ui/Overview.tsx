@@ -1,6 +1,6 @@
-// The overview of a comparison: findings in plain words (in a block of fixed height, scrolled
-// when long), the clock model (with the user's override), and the sessions table with its
-// quick filter.
+// The overview of a comparison: findings in plain words, many of one kind as one line (in a
+// block of fixed height, scrolled when long), the clock model (with the user's override), and
+// the sessions table with its quick filter.
 import { useState } from "react";
 import { useDiff } from "../state/diff";
 import { recompute, swapComparedPair } from "../state/engine";
@@ -9,7 +9,7 @@ import { SessionsTable } from "./SessionsTable";
 
 export function Overview() {
   const { status, overview, failure } = useDiff();
-  const { sessionFilter, setSessionFilter, openSession } = useView();
+  const { sessionFilter, setSessionFilter } = useView();
   if (status === "failed") return <div className="scroll-page"><div className="error-box">The comparison failed: {failure}</div></div>;
   return (
     <div className="overview">
@@ -25,15 +25,19 @@ export function Overview() {
         {overview ? (
           <ul>
             {overview.findings.map((f, i) => (
-              <li key={i} className={`severity-${f.severity}`} title={f.text}>
-                {f.sessions.length === 1 ? (
-                  <button type="button" className="link" title="open this session" onClick={() => openSession(f.sessions[0])}>
-                    {f.title}
-                  </button>
-                ) : (
-                  <strong>{f.title}</strong>
-                )}
+              <li key={i} className={`severity-${f.severity}`} data-testid="finding">
+                {f.sessions.length === 1 && f.examples.length === 0 ? <SessionLink title={f.title} session={f.sessions[0]} /> : <strong>{f.title}</strong>}
                 {f.text && f.text !== f.title ? ` — ${f.text}` : ""}
+                {f.examples.length > 0 && (
+                  <ul className="finding-examples">
+                    {f.examples.map((e, k) => (
+                      <li key={k}>
+                        <SessionLink title={e.title} session={e.session} />
+                      </li>
+                    ))}
+                    {f.more > 0 && <li className="muted">and {f.more} more in the sessions table below</li>}
+                  </ul>
+                )}
               </li>
             ))}
             {overview.findings.length === 0 && <li>No findings.</li>}
@@ -60,6 +64,17 @@ export function Overview() {
       </div>
       <SessionsTable />
     </div>
+  );
+}
+
+/** A finding's title, as a link that opens its session when it is about one. */
+function SessionLink({ title, session }: { title: string; session: number | null }) {
+  const openSession = useView((v) => v.openSession);
+  if (session === null) return <>{title}</>;
+  return (
+    <button type="button" className="link" title="open this session" onClick={() => openSession(session)}>
+      {title}
+    </button>
   );
 }
 

@@ -4,12 +4,13 @@
 // the UI drops replies that a newer diff made stale.
 import type { PacketCells } from "../core/export/packet-cells";
 import type { DelaySeries } from "../core/match/delay-series";
+import type { FindingGroup } from "../core/findings/groups";
 import type { FieldLine } from "../core/match/field-diff";
 import type { AlignedOrder } from "../core/match/row-order";
 import type { SessionQuery, SessionRow, SessionSortColumn } from "../core/match/session-rows";
 import type { PacketTable } from "../core/model/packet-table";
 
-export type { AlignedOrder, DelaySeries, FieldLine, PacketCells, SessionQuery, SessionRow, SessionSortColumn };
+export type { AlignedOrder, DelaySeries, FieldLine, FindingGroup, PacketCells, SessionQuery, SessionRow, SessionSortColumn };
 
 /** What the user changed about the matcher's view of the pair. */
 export interface DiffOverrides {
@@ -23,14 +24,6 @@ export interface DiffOverrides {
   manualUnpairs: Array<{ a: number; b: number }>;
 }
 
-export interface Finding {
-  severity: "problem" | "warning" | "info";
-  title: string;
-  text: string;
-  /** Sessions the finding is about (ids as in SessionRow.id). */
-  sessions: number[];
-}
-
 export interface ClockSummary {
   offsetSeconds: number;
   skewPpm: number;
@@ -42,7 +35,8 @@ export interface ClockSummary {
 
 export interface DiffOverview {
   version: number;
-  findings: Finding[];
+  /** The diff's findings, a kind with many of them as one group (findings/groups.ts). */
+  findings: FindingGroup[];
   clock: ClockSummary;
   sessionCount: number;
   /** A looks like the server side and B like the client side. */

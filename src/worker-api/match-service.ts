@@ -1,6 +1,7 @@
 // The match worker's implementation (workers/match.worker.ts exposes it): keeps the decoded
 // captures and the current DiffResult, and answers the UI page by page. Pure TS, so Node
 // tests run it against real captures.
+import { groupFindings } from "../core/findings/groups";
 import { diffCaptures } from "../core/match/diff";
 import { Direction, RowFlag, RowStatus, type DiffEvent, type DiffResult, type FieldDiff } from "../core/match/types";
 import type { PacketTable } from "../core/model/packet-table";
@@ -134,7 +135,7 @@ export class MatchService implements MatchWorkerApi {
     };
     return {
       version,
-      findings: result.findings.map((f) => ({ severity: f.severity, title: f.title, text: f.text, sessions: f.sessions })),
+      findings: groupFindings(result.findings),
       clock: clockSummary(result),
       sessionCount: result.sessions.length,
       reversed: result.reversed,

@@ -264,6 +264,22 @@ describe("S11: PAT puts many clients behind one address", () => {
     expect(pat?.text).toContain("10.0.3.13:40000 → 198.51.100.1:61003");
     expect(r.events).toEqual([]);
   });
+
+  it("writes out the first 20 mappings behind a shared address and counts the rest", async () => {
+    const pair = new CapturePairBuilder({ offset: 1, delay: 0.02 });
+    for (let k = 0; k < 30; k++) {
+      const s = pair.session({ client: `10.0.0.${10 + k}:40000`, server: "203.0.113.10:53" }, { client: `198.51.100.1:${61000 + k}`, server: "203.0.113.10:53" });
+      s.c2s(k * 0.01, { udp: { payload: payloadBytes(30, k) } });
+      s.s2c(k * 0.01 + 0.04, { udp: { payload: payloadBytes(60, 100 + k) } });
+    }
+    const [a, b] = await pairTables(pair);
+    const pat = diffCaptures(a, b).findings.find((f) => f.code === "address-translation")!;
+    expect(pat.title).toBe("30 sessions from 30 client addresses share the server-side address 198.51.100.1");
+    expect(pat.sessions).toHaveLength(30);
+    const mappings = pat.text.match(/\d+\.\d+\.\d+\.\d+:\d+ → 198\.51\.100\.1:\d+/g) ?? [];
+    expect(mappings).toHaveLength(20);
+    expect(pat.text).toMatch(/; and 10 more \(each session shows its own\)\.$/);
+  });
 });
 
 describe("S12: IPv6 client, IPv4 server (NAT64)", () => {
