@@ -1,7 +1,15 @@
 // The Blob source against the blob's own bytes: sequential slices (as the reader asks for them,
-// two ahead), jumps back and forth, short reads, reads past the end, reuse of released slices, and a blob
-// whose stream is not a byte stream.
+// two ahead), jumps back and forth, short reads, reads past the end, reuse of released slices, a
+// blob whose stream is not a byte stream; and every shared capture read through a File decodes
+// to the table read from memory.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { memorySource } from "../core/formats/memory-source";
+import { openCapture } from "../core/formats/index";
+import { PacketTableBuilder, readPacketTable } from "../core/model/packet-table-builder";
+import type { PacketTable } from "../core/model/packet-table";
+import { haveSharedCaptures, sharedCaptures } from "../testing/shared-captures";
 import { blobSource } from "./blob-source";
 
 const SIZE = 3_000_000;
@@ -86,5 +94,41 @@ describe("blobSource", () => {
     ]) {
       expect(same(await source.read(offset, length), expected(offset, length))).toBe(true);
     }
+  });
+});
+
+/** Capture files under ../shared/captures (relative paths). */
+function sharedCaptureFiles(dir = sharedCaptures): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sharedCaptureFiles(path);
+    return /\.(md|json|txt)$/.test(name) ? [] : [relative(sharedCaptures, path)];
+  });
+}
+
+/** Names of the columns whose values differ between two tables. */
+function differingColumns(a: PacketTable, b: PacketTable): string[] {
+  const columns = (t: PacketTable) => ({ ...t.columns, ...t.optional }) as Record<string, ArrayLike<number>>;
+  const [x, y] = [columns(a), columns(b)];
+  return [...new Set([...Object.keys(x), ...Object.keys(y)])].filter((name) => {
+    const [u, v] = [x[name], y[name]];
+    if (u === undefined || v === undefined || u.length !== v.length) return true;
+    for (let i = 0; i < u.length; i++) if (u[i] !== v[i]) return true;
+    return false;
+  });
+}
+
+describe.skipIf(!haveSharedCaptures)("every shared capture read through a File", () => {
+  it.each(haveSharedCaptures ? sharedCaptureFiles() : [])("%s decodes as from memory", async (rel) => {
+    const bytes = new Uint8Array(readFileSync(join(sharedCaptures, rel)));
+    const name = rel.split("/").pop()!;
+    const expected = await readPacketTable(memorySource(bytes, name));
+    const builder = new PacketTableBuilder(bytes.length);
+    // Slices of 300,000 bytes: streamed (not plain slices), and several per file with records across them.
+    const summary = await openCapture(blobSource(new File([bytes], name), name), builder, { sliceBytes: 300_000 });
+    const table = builder.finish(summary);
+    expect([table.count, table.errors, table.interfaces]).toEqual([expected.count, expected.errors, expected.interfaces]);
+    expect(differingColumns(table, expected)).toEqual([]);
+    expect(table.sparse).toEqual(expected.sparse);
   });
 });
