@@ -3,15 +3,23 @@
 // slices again (a BYOB reader): in Chromium, a new ArrayBuffer per slice (Blob.slice() then
 // arrayBuffer()) read a 1 GB file in 4.3-7.0 s, mostly in first touches of the new memory;
 // a BYOB reader refilling the same memory read it in 1.2 s. A read anywhere else than where
-// the stream has got to starts a new stream there; short reads are plain slices.
+// the stream has got to starts a new stream there; short reads are plain slices, and so is a
+// slice whose stream stalls.
 import type { ByteSource } from "../core/formats/types";
 
 /** Released slices kept for reuse: the reader holds at most four (source-cursor.ts). */
 const SPARE_BUFFERS = 4;
 /** Reads shorter than this (a file header, one frame's bytes for the packet view) are plain slices: no stream is started for them. */
 const STREAM_MIN_BYTES = 256 * 1024;
+/**
+ * A stream read that has not settled after this long is given up: Chromium's Blob stream now
+ * and then stopped delivering for good (4 of 26 reads of a 2 GB file, at 1.3-2.0 GB; none in
+ * 12 reads since this timeout guards each read). The slice is then read as a plain slice and the next read starts a new
+ * stream. Each read waits for at most one stream chunk (64 KiB-1 MiB), which takes milliseconds.
+ */
+const STALLED_READ_MS = 3000;
 
-export function blobSource(blob: Blob, name: string): ByteSource {
+export function blobSource(blob: Blob, name: string, stalledReadMs = STALLED_READ_MS): ByteSource {
   let reader: ReadableStreamBYOBReader | undefined;
   /** False where a Blob's stream is not a byte stream: slices are read one by one. */
   let byteStreams = true;
@@ -41,7 +49,13 @@ export function blobSource(blob: Blob, name: string): ByteSource {
     let memory = buffer(want);
     let filled = 0;
     while (filled < want) {
-      const { done, value } = await reader.read(new Uint8Array(memory, filled, want - filled));
+      const result = await settled(reader.read(new Uint8Array(memory, filled, want - filled)), stalledReadMs);
+      if (result === undefined) {
+        void reader.cancel().catch(() => undefined);
+        reader = undefined;
+        return new Uint8Array(await blob.slice(offset, offset + want).arrayBuffer());
+      }
+      const { done, value } = result;
       if (value !== undefined) {
         memory = value.buffer as ArrayBuffer;
         filled += value.byteLength;
@@ -65,6 +79,18 @@ export function blobSource(blob: Blob, name: string): ByteSource {
       if (spare.length < SPARE_BUFFERS && memory.byteLength > 0 && !spare.includes(memory)) spare.push(memory);
     },
   };
+}
+
+/** What `promise` resolves to, or undefined when it has not settled within `ms` (its rejection is passed on). */
+async function settled<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, ms, undefined)));
+  promise.catch(() => undefined);
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A BYOB reader of the blob's bytes, or undefined where its stream is not a byte stream. */
