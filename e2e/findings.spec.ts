@@ -1,9 +1,8 @@
 // A crafted pair with loss in twelve UDP sessions: the findings show one line for the kind
 // (count, the first five sessions as links, how many more), and a link opens its session.
-import { Buffer } from "node:buffer";
 import { pairFiles } from "../src/core/match/pair-fixture";
 import { CapturePairBuilder, payloadBytes } from "../src/core/testing/craft";
-import { expect, idle, overviewReady, test } from "./fixtures";
+import { expect, idle, overviewReady, pickBytes, test } from "./fixtures";
 
 function lossyPair(): [Uint8Array, Uint8Array] {
   const pair = new CapturePairBuilder({ offset: 0.5, delay: 0.01 });
@@ -22,10 +21,7 @@ function lossyPair(): [Uint8Array, Uint8Array] {
 test("loss in twelve sessions is one finding with five sessions to open and seven more", async ({ page }) => {
   const [a, b] = lossyPair();
   await page.goto("/");
-  await page.getByTestId("file-input").setInputFiles([
-    { name: "client.pcap", mimeType: "application/octet-stream", buffer: Buffer.from(a) },
-    { name: "server.pcap", mimeType: "application/octet-stream", buffer: Buffer.from(b) },
-  ]);
+  await pickBytes(page, { "client.pcap": a, "server.pcap": b });
   await overviewReady(page);
   const loss = page.getByTestId("finding").filter({ hasText: "Packets lost between the capture points" });
   await expect(loss).toHaveCount(1);

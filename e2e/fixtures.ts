@@ -1,5 +1,6 @@
 // Shared Playwright fixture: every spec fails on a console error, an uncaught page error,
 // or any request that leaves 127.0.0.1/localhost. Also helpers to open captures.
+import { Buffer } from "node:buffer";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,6 +41,13 @@ export async function idle(page: Page): Promise<void> {
 /** Opens files through the file input (the picker path). */
 export async function pickFiles(page: Page, paths: string[]): Promise<void> {
   await page.getByTestId("file-input").setInputFiles(paths);
+}
+
+/** Opens captures made in the test (file name → bytes) through the file input. */
+export async function pickBytes(page: Page, files: Record<string, Uint8Array>): Promise<void> {
+  await page
+    .getByTestId("file-input")
+    .setInputFiles(Object.entries(files).map(([name, bytes]) => ({ name, mimeType: "application/octet-stream", buffer: Buffer.from(bytes) })));
 }
 
 /** Opens files with a synthetic drop of a DataTransfer built from the files' bytes. */

@@ -1,9 +1,8 @@
 // A crafted S3 pair (SCENARIOS.md): a middlebox adds 2 bytes to the SYN-ACK. The modified row
 // must show its changed cells and the field diff (IP length 44 → 46, TCP payload 0 → 2).
-import { Buffer } from "node:buffer";
 import { pairFiles } from "../src/core/match/pair-fixture";
 import { CapturePairBuilder } from "../src/core/testing/craft";
-import { expect, idle, overviewReady, test } from "./fixtures";
+import { expect, idle, overviewReady, pickBytes, test } from "./fixtures";
 
 const SYN = 0x02;
 const ACK = 0x10;
@@ -20,10 +19,7 @@ function s3Pair(): [Uint8Array, Uint8Array] {
 test("a packet modified in flight is highlighted, field by field", async ({ page }) => {
   const [a, b] = s3Pair();
   await page.goto("/");
-  await page.getByTestId("file-input").setInputFiles([
-    { name: "s3-client.pcap", mimeType: "application/octet-stream", buffer: Buffer.from(a) },
-    { name: "s3-server.pcap", mimeType: "application/octet-stream", buffer: Buffer.from(b) },
-  ]);
+  await pickBytes(page, { "s3-client.pcap": a, "s3-server.pcap": b });
   await overviewReady(page);
   await expect(page.getByTestId("findings")).toContainText(/modified/i);
   await page.getByTestId("session-row").first().click();
