@@ -120,7 +120,7 @@ export class TableColumns {
     const wanted = Math.min(Math.ceil(estimate * ESTIMATE_HEADROOM), Math.max(UNCAPPED_ROWS, rows * MAX_RESIZE_FACTOR));
     let capacity = this.capacity;
     if (rows > capacity || estimate > capacity) capacity = Math.max(rows, wanted, estimate > rows ? 0 : Math.ceil(capacity * GROWTH));
-    else if (rows * 4 <= capacity && capacity > wanted * (1 + MAX_SLACK)) capacity = Math.max(rows, wanted);
+    else if (estimate > 0 && rows * 4 <= capacity && capacity > wanted * (1 + MAX_SLACK)) capacity = Math.max(rows, wanted);
     if (capacity !== this.capacity) this.resize(capacity);
   }
 
