@@ -14,8 +14,9 @@ const STREAM_MIN_BYTES = 256 * 1024;
 /**
  * A stream read that has not settled after this long is given up: Chromium's Blob stream now
  * and then stopped delivering for good (4 of 26 reads of a 2 GB file, at 1.3-2.0 GB; none in
- * 12 reads since this timeout guards each read). The slice is then read as a plain slice and the next read starts a new
- * stream. Each read waits for at most one stream chunk (64 KiB-1 MiB), which takes milliseconds.
+ * 18 reads from disk since this timeout guards each read). The slice is then read as a plain
+ * slice and the next read starts a new stream. Each read waits for at most one stream chunk
+ * (64 KiB-1 MiB), which takes milliseconds.
  */
 const STALLED_READ_MS = 3000;
 
