@@ -5,10 +5,8 @@
 // a BYOB reader refilling the same memory read it in 1.2 s. A read anywhere else than where
 // the stream has got to starts a new stream there; short reads are plain slices, and so is a
 // slice whose stream stalls.
+import { SpareBuffers } from "../core/formats/spare-buffers";
 import type { ByteSource } from "../core/formats/types";
-
-/** Released slices kept for reuse: the reader holds at most four (source-cursor.ts). */
-const SPARE_BUFFERS = 4;
 /** Reads shorter than this (a file header, one frame's bytes for the packet view) are plain slices: no stream is started for them. */
 const STREAM_MIN_BYTES = 256 * 1024;
 /**
@@ -28,33 +26,29 @@ export function blobSource(blob: Blob, name: string, stalledReadMs = STALLED_REA
   let position = 0;
   /** Reads run one after the other: the reader asks for the next slices before it needs them. */
   let queue: Promise<unknown> = Promise.resolve();
-  const spare: ArrayBuffer[] = [];
-
-  const buffer = (length: number): ArrayBuffer => {
-    const at = spare.findIndex((b) => b.byteLength >= length);
-    return at >= 0 ? spare.splice(at, 1)[0] : new ArrayBuffer(length);
-  };
+  const spare = new SpareBuffers();
+  const slice = async (offset: number, length: number) => new Uint8Array(await blob.slice(offset, offset + length).arrayBuffer());
 
   async function readAt(offset: number, length: number): Promise<Uint8Array> {
     const want = Math.max(0, Math.min(length, blob.size - offset));
     if (want === 0) return new Uint8Array(0);
-    if (want < STREAM_MIN_BYTES) return new Uint8Array(await blob.slice(offset, offset + want).arrayBuffer());
+    if (want < STREAM_MIN_BYTES) return slice(offset, want);
     if (byteStreams && (reader === undefined || position !== offset)) {
       void reader?.cancel();
       reader = byobReader(blob.slice(offset));
       byteStreams = reader !== undefined;
       position = offset;
     }
-    if (reader === undefined) return new Uint8Array(await blob.slice(offset, offset + want).arrayBuffer());
+    if (reader === undefined) return slice(offset, want);
     // Each read hands the buffer to the stream and back (as a new ArrayBuffer object on the same memory).
-    let memory = buffer(want);
+    let memory = spare.take(want, (length) => new ArrayBuffer(length));
     let filled = 0;
     while (filled < want) {
       const result = await settled(reader.read(new Uint8Array(memory, filled, want - filled)), stalledReadMs);
       if (result === undefined) {
         void reader.cancel().catch(() => undefined);
         reader = undefined;
-        return new Uint8Array(await blob.slice(offset, offset + want).arrayBuffer());
+        return slice(offset, want);
       }
       const { done, value } = result;
       if (value !== undefined) {
@@ -75,10 +69,7 @@ export function blobSource(blob: Blob, name: string, stalledReadMs = STALLED_REA
       queue = result.catch(() => undefined);
       return result;
     },
-    release(bytes) {
-      const memory = bytes.buffer as ArrayBuffer;
-      if (spare.length < SPARE_BUFFERS && memory.byteLength > 0 && !spare.includes(memory)) spare.push(memory);
-    },
+    release: (bytes) => spare.give(bytes),
   };
 }
 

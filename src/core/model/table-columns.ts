@@ -60,10 +60,9 @@ export class TableColumns {
         if (column === scratch.capturedLength) continue;
         this.startOriginalLength(at);
       }
-      const types = NARROWABLE_COLUMNS[name];
-      const max = types === undefined ? (allZero(column, n) ? 0 : 1) : largest(column, n);
+      const max = NARROWABLE_COLUMNS[name] === undefined ? (allZero(column, n) ? 0 : 1) : largest(column, n);
       // The table's rows are 0 until written.
-      if (max !== 0) this.columns[name] = this.write(this.columns[name], types ?? [COLUMN_TYPES[name]], 0, max, column, n, at);
+      if (max !== 0) this.columns[name] = this.write(this.columns[name], typesOf(name), 0, max, column, n, at);
     }
     for (const name of OPTIONAL_COLUMN_NAMES) {
       const column = optional[name];
@@ -90,7 +89,7 @@ export class TableColumns {
       // Dropped as soon as copied, so the peak holds at most one column twice.
       this.columns[name] = undefined;
     }
-    const zeroType = (name: ColumnName) => (NARROWABLE_COLUMNS[name] ?? [COLUMN_TYPES[name]])[0];
+    const zeroType = (name: ColumnName) => typesOf(name)[0];
     if (zeroColumns.length > 0) {
       const zeros = new ArrayBuffer(rows * Math.max(...zeroColumns.map((name) => zeroType(name).BYTES_PER_ELEMENT)));
       for (const name of zeroColumns) columns[name] = new (zeroType(name))(zeros, 0, rows);
@@ -159,6 +158,11 @@ function grown(type: ColumnType, absent: number, from: ColumnArray | undefined, 
   if (from !== undefined) column.set(from.subarray(0, rows));
   if (absent !== 0) column.fill(absent, from === undefined ? 0 : rows);
   return column;
+}
+
+/** The types a column may be stored in, narrowest first. */
+function typesOf(name: ColumnName): readonly ColumnType[] {
+  return NARROWABLE_COLUMNS[name] ?? [COLUMN_TYPES[name]];
 }
 
 function typeOf(column: ColumnArray): ColumnType {
