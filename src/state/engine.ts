@@ -63,9 +63,8 @@ async function readCapture(file: File): Promise<void> {
     const onProgress = Comlink.proxy((progress: { bytesRead: number; packets: number }) =>
       useCaptures.getState().update(id, { progress }),
     );
-    const { summary, table } = await track(Promise.race([api.read(id, file, onProgress), abandoned]));
+    const { summary, table, cancelled } = await track(Promise.race([api.read(id, file, onProgress), abandoned]));
     if (!useCaptures.getState().entries.some((e) => e.id === id)) return;
-    const cancelled = useCaptures.getState().entries.find((e) => e.id === id)?.status === "cancelled";
     await track(match().addCapture(id, Comlink.transfer(table, tableBuffers(table)), file));
     useCaptures.getState().update(id, {
       status: cancelled ? "cancelled" : "ready",

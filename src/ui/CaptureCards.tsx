@@ -132,7 +132,6 @@ function Summary({ entry, compact }: { entry: CaptureEntry; compact: boolean }) 
           <dd title={s.hostAddresses.join(", ")}>{s.hostAddresses.join(", ") || "—"}</dd>
         </dl>
       )}
-      {entry.status === "cancelled" && <div className="note-box">Reading cancelled: the first {formatCount(s.packets)} packets are kept.</div>}
       {s.errors.map((e, i) => (
         <div key={i} className="error-box" data-testid="capture-error">
           {e.fatal ? "Error" : "Warning"} at byte {formatCount(e.offset)}, frame {formatCount(e.frame)}: {e.message}

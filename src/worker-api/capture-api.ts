@@ -31,6 +31,8 @@ export interface CaptureReadResult {
   summary: CaptureSummary;
   /** The decoded table, its column buffers transferred (not copied) to the caller. */
   table: PacketTable;
+  /** The read was cancelled before the end of the file (a cancel that came after the end is ignored). */
+  cancelled: boolean;
 }
 
 export interface CaptureWorkerApi {

@@ -54,7 +54,8 @@ describe("capture service", () => {
     const service = createCaptureService();
     // Cancel at the first progress report (after the first slice).
     const reading = service.read(7, big, () => service.cancel(7));
-    const { summary, table } = await reading;
+    const { summary, table, cancelled } = await reading;
+    expect(cancelled).toBe(true);
     expect(table.count).toBe(summary.packets);
     expect(summary.packets).toBeGreaterThan(0);
     expect(summary.packets).toBeLessThan(16 * capinfos("client").packets);

@@ -19,7 +19,7 @@ export function createCaptureService(): CaptureWorkerApi {
         onProgress: (bytesRead, n) => onProgress({ bytesRead, packets: n }),
       }).finally(() => jobs.delete(jobId));
       const table = builder.finish(summary);
-      return { summary: captureSummary(table), table };
+      return { summary: captureSummary(table), table, cancelled: summary.cancelled };
     },
     cancel(jobId: number): void {
       jobs.get(jobId)?.abort();

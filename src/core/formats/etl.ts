@@ -20,7 +20,7 @@ import { DecompressError } from "./etl/lzxpress";
 import { NdisCaptureProvider } from "./etl/ndis-capture";
 import { PacketList, type EventContext, type PacketProvider } from "./etl/packets";
 import { PktmonProvider } from "./etl/pktmon";
-import type { ByteSource, CaptureFormat, FormatReader, PacketRecord, ReadOptions, RecordSink } from "./types";
+import type { ByteSource, CaptureFormat, FormatReader, FormatReadResult, PacketRecord, ReadOptions, RecordSink } from "./types";
 import { setUnixNs } from "./windows-time";
 
 interface BufferPlace {
@@ -53,16 +53,16 @@ class BufferCache {
   }
 }
 
-async function readEtl(input: ByteSource, sink: RecordSink, opts: ReadOptions): Promise<{ format: CaptureFormat; notes: string[] }> {
+async function readEtl(input: ByteSource, sink: RecordSink, opts: ReadOptions): Promise<FormatReadResult> {
   const format: CaptureFormat = "etl";
   const notes: string[] = [];
   let packets = 0;
   // Problems are reported after the packets: until the time sort, no frame number is known.
   const problems: { offset: number; message: string; fatal: boolean }[] = [];
   const fail = (offset: number, message: string, fatal: boolean) => problems.push({ offset, message, fatal });
-  const report = () => {
+  const report = (cancelled = false): FormatReadResult => {
     for (const p of problems) sink.error({ file: input.name, frame: packets + 1, ...p });
-    return { format, notes };
+    return { format, notes, cancelled };
   };
 
   const list = new PacketList();
@@ -75,7 +75,7 @@ async function readEtl(input: ByteSource, sink: RecordSink, opts: ReadOptions): 
   let stopped = false;
 
   for (let offset = 0; offset < input.size && !stopped; ) {
-    if (opts.signal?.aborted) return report();
+    if (opts.signal?.aborted) return report(true);
     const head = await input.read(offset, BUFFER_HEADER_SIZE);
     if (head.length < BUFFER_HEADER_SIZE) {
       fail(offset, `file ends inside the header of buffer ${places.length + 1}`, true);
@@ -164,7 +164,7 @@ async function readEtl(input: ByteSource, sink: RecordSink, opts: ReadOptions): 
   const cache = new BufferCache(input, places);
   const rec: PacketRecord = { interfaceId: 0, tsSec: 0, tsNsec: 0, capturedLength: 0, originalLength: 0, data: new Uint8Array(0), fileOffset: 0 };
   for (const i of list.timeOrder()) {
-    if (opts.signal?.aborted) break;
+    if (opts.signal?.aborted) return report(true);
     const start = list.start[i];
     const data = list.copies.get(i) ?? (await cache.records(list.buffer[i])).subarray(start, start + list.length[i]);
     const direction = list.direction[i];

@@ -35,6 +35,7 @@ export async function openCapture(source: ByteSource, sink: RecordSink, opts: Re
     packets: 0,
     errors,
     notes: [],
+    cancelled: false,
   };
   const fatal = (offset: number, message: string) => {
     const err: ReadError = { file: source.name, offset, frame: packets + 1, message, fatal: true };
@@ -79,14 +80,17 @@ export async function openCapture(source: ByteSource, sink: RecordSink, opts: Re
       const result = await reader.read(input, counting, readOpts);
       summary.format = result.format;
       summary.notes.push(...result.notes);
+      summary.cancelled = result.cancelled ?? false;
       const failure = stream?.failure;
       if (failure) fatal(failure.offset, `${failure.message} (compressed byte ${failure.storedOffset}): the data after it is lost`);
     }
   } catch (e) {
-    // A reader bug or an I/O failure of the source: keep what was read, say why it stopped.
-    if (!opts.signal?.aborted) fatal(lastRecordOffset, `read failed: ${e instanceof Error ? e.message : String(e)}`);
+    // A cancel (the cursor rejects at its next slice), a reader bug or an I/O failure of the
+    // source: keep what was read, say why it stopped.
+    if (opts.signal?.aborted) summary.cancelled = true;
+    else fatal(lastRecordOffset, `read failed: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (opts.signal?.aborted) summary.notes.push(`reading was cancelled after ${packets} packets: the rest of the file was not read`);
+  if (summary.cancelled) summary.notes.push(`reading was cancelled after ${packets} packets: the rest of the file was not read`);
   summary.packets = packets;
   return summary;
 }

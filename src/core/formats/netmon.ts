@@ -1,6 +1,6 @@
 // Reads Microsoft Network Monitor 2.x capture files (.cap), frame by frame through their frame table.
 // Layout as described by Wireshark's reader: https://gitlab.com/wireshark/wireshark/-/blob/master/wiretap/netmon.c
-import type { ByteSource, CaptureFormat, FormatReader, PacketRecord, ReadOptions, RecordSink } from "./types";
+import type { ByteSource, CaptureFormat, FormatReader, FormatReadResult, PacketRecord, ReadOptions, RecordSink } from "./types";
 import { formatUtcOffset } from "./utc-offset";
 import { filetimeToUnixNs, setUnixNs, systemTimeToUnixMs } from "./windows-time";
 
@@ -118,7 +118,7 @@ function parseHeader(h: DataView): FileHeader {
   };
 }
 
-async function readNetmon(input: ByteSource, sink: RecordSink, opts: ReadOptions): Promise<{ format: CaptureFormat; notes: string[] }> {
+async function readNetmon(input: ByteSource, sink: RecordSink, opts: ReadOptions): Promise<FormatReadResult> {
   const format: CaptureFormat = "netmon";
   const notes: string[] = [];
   let packets = 0;
@@ -195,8 +195,12 @@ async function readNetmon(input: ByteSource, sink: RecordSink, opts: ReadOptions
   // Without a table a bad frame ends the read (nothing says where the next one starts); with one, the next entry does.
   const fatal = !offsets;
   let at = FILE_HEADER_SIZE;
+  let cancelled = false;
   for (let i = 0; i < frameCount; i++) {
-    if (opts.signal?.aborted) break;
+    if (opts.signal?.aborted) {
+      cancelled = true;
+      break;
+    }
     if (!offsets && at + FRAME_HEADER_SIZE > dataEnd) {
       if (at < dataEnd) fail(at, `file ends inside the header of frame ${i + 1}`, true);
       break;
@@ -275,7 +279,7 @@ async function readNetmon(input: ByteSource, sink: RecordSink, opts: ReadOptions
   const tally = (m: Map<string, number>) => [...m].map(([k, n]) => `${n} ${k}`).join(", ");
   if (skipped.size > 0) notes.push(`skipped records without packets: ${tally(skipped)}`);
   if (kept.size > 0) notes.push(`frames without a decodable packet, kept so frame numbers match Wireshark's: ${tally(kept)}`);
-  return { format, notes };
+  return { format, notes, cancelled };
 }
 
 /**

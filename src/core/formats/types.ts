@@ -111,6 +111,8 @@ export interface ReadSummary {
   errors: ReadError[];
   /** Facts about the file worth showing (e.g. "NetMon 2.1: times are local, zone unknown"). */
   notes: string[];
+  /** True when `ReadOptions.signal` stopped the read before the end of the file. */
+  cancelled: boolean;
 }
 
 export interface ReadOptions {
@@ -127,6 +129,15 @@ export interface ReadOptions {
   localTimeOffsetMinutes?: number;
 }
 
+/** What a FormatReader resolves with. */
+export interface FormatReadResult {
+  format: CaptureFormat;
+  /** Facts worth showing about the file (see ReadSummary.notes). */
+  notes: string[];
+  /** Stopped by `ReadOptions.signal` before the end (readers that stop at a slice fetch reject instead). */
+  cancelled?: boolean;
+}
+
 /** One capture file format: pcap.ts, pcapng.ts, netmon.ts, etl.ts each export one. */
 export interface FormatReader {
   readonly format: CaptureFormat;
@@ -137,7 +148,6 @@ export interface FormatReader {
   /**
    * Reads every record into `sink`, in the order the packets should be numbered. Never
    * throws on bad input: reports it through sink.error and keeps what could be read.
-   * Resolves with facts worth showing about the file (see ReadSummary.notes).
    */
-  read(input: ByteSource, sink: RecordSink, opts: ReadOptions): Promise<{ format: CaptureFormat; notes: string[] }>;
+  read(input: ByteSource, sink: RecordSink, opts: ReadOptions): Promise<FormatReadResult>;
 }
