@@ -4,7 +4,7 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { memorySource } from "../formats/memory-source";
 import { readPacketTable } from "../model/packet-table-builder";
 import { haveSharedCaptures, sharedCapture, sharedCaptures } from "../../testing/shared-captures";
@@ -66,9 +66,14 @@ const scenarios = [
 
 describe.skipIf(!haveSharedCaptures)("lab pairs against truth.json", () => {
   for (const { name, skewPpm } of scenarios) {
-    describe(name, async () => {
-      const truth: Truth = JSON.parse(readFileSync(join(sharedCaptures, "lab", name, "truth.json"), "utf8"));
-      const r = diffCaptures(await table(`lab/${name}/client.pcap`), await table(`lab/${name}/server.pcap`));
+    describe(name, () => {
+      // Loaded before the tests, not while they are collected: without ../shared they are skipped.
+      let truth: Truth;
+      let r: DiffResult;
+      beforeAll(async () => {
+        truth = JSON.parse(readFileSync(join(sharedCaptures, "lab", name, "truth.json"), "utf8"));
+        r = diffCaptures(await table(`lab/${name}/client.pcap`), await table(`lab/${name}/server.pcap`));
+      });
 
       it("maps every client-side flow to its server-side flow", () => {
         const got = new Set(
@@ -167,13 +172,13 @@ describe.skipIf(!haveSharedCaptures)("lab pairs against truth.json", () => {
   }
 });
 
-describe.skipIf(!haveSharedCaptures)("kurose-nat-v1 (real home NAT) against expected.json", async () => {
-  const expected = JSON.parse(readFileSync(join(sharedCaptures, "pairs/kurose-nat-v1/expected.json"), "utf8")) as {
-    pairs: { frameA: number; frameB: number }[];
-    onlyInA: number[];
-    onlyInB: number[];
-  };
-  const r = diffCaptures(await table("pairs/kurose-nat-v1/NAT_home_side.pcap"), await table("pairs/kurose-nat-v1/NAT_ISP_side.pcap"));
+describe.skipIf(!haveSharedCaptures)("kurose-nat-v1 (real home NAT) against expected.json", () => {
+  let expected: { pairs: { frameA: number; frameB: number }[]; onlyInA: number[]; onlyInB: number[] };
+  let r: DiffResult;
+  beforeAll(async () => {
+    expected = JSON.parse(readFileSync(join(sharedCaptures, "pairs/kurose-nat-v1/expected.json"), "utf8"));
+    r = diffCaptures(await table("pairs/kurose-nat-v1/NAT_home_side.pcap"), await table("pairs/kurose-nat-v1/NAT_ISP_side.pcap"));
+  });
 
   it("pairs exactly the 131 frames the independent reader paired", () => {
     const got: string[] = [];
